@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `defenseclaw` binary: runs the compiled CLI (built by `npm install` / `npm run build`).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('defenseclaw: not built yet; run `npm run build` in the repository first\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
+import { homePaths, loadConfig, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { openStore, type Store } from '../store/index.js';
+import { VERSION } from './version.js';
+
+export interface RuntimeOptions {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Where a pretty copy of warnings goes when it is a terminal. */
+  console?: { stream: NodeJS.WritableStream; isTTY: boolean };
+  /** The human or service behind this process, for audit records (default `cli:<os user>`). */
+  actor?: string;
+}
+
+/**
+ * The composition root: reads config once, opens the store once, builds every service on
+ * first use and hands them out. Only this folder knows the concrete classes.
+ */
+export class Runtime {
+  readonly version = VERSION;
+  readonly paths: HomePaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly actor: string;
+  readonly redactor: Redactor;
+  readonly #console: RuntimeOptions['console'];
+  #config: LoadedConfig | undefined;
+  #store: Store | undefined;
+  #ledger: AuditLedger | undefined;
+  #logger: Logger | undefined;
+  #secrets: readonly string[] | undefined;
+
+  constructor(options: RuntimeOptions) {
+    this.paths = homePaths(options.home);
+    this.env = options.env;
+    this.clock = options.clock ?? systemClock;
+    this.actor = options.actor ?? `cli:${safeUsername()}`;
+    this.#console = options.console;
+    this.redactor = createRedactor({ secretValues: () => this.#secretValues() });
+  }
+
+  /** The loaded config (defaults when config.yaml does not exist). Throws ConfigError if invalid. */
+  config(): LoadedConfig {
+    this.#config ??= loadConfig({ file: this.paths.configFile, env: this.env });
+    return this.#config;
+  }
+
+  /** Forget the cached config (after `config set` / `config init` rewrote it). */
+  reloadConfig(): void {
+    this.#config = undefined;
+    this.#secrets = undefined;
+  }
+
+  databaseExists(): boolean {
+    return existsSync(this.paths.databaseFile);
+  }
+
+  store(): Store {
+    if (this.#store === undefined) {
+      const durability = this.#configOrUndefined()?.effective.audit.durability ?? 'normal';
+      this.#store = openStore({ file: this.paths.databaseFile, durability });
+    }
+    return this.#store;
+  }
+
+  ledger(): AuditLedger {
+    this.#ledger ??= new AuditLedger({ sqlite: this.store().sqlite, clock: this.clock, redactor: this.redactor });
+    return this.#ledger;
+  }
+
+  logger(): Logger {
+    if (this.#logger === undefined) {
+      const level: LogLevel = this.#configOrUndefined()?.effective.log_level ?? 'info';
+      this.#logger = createLogger({
+        level,
+        filePath: this.paths.logFile,
+        ...(this.#console?.isTTY === true ? { console: { stream: this.#console.stream, level: 'warn', colorize: true } } : {}),
+        secretValues: () => this.#secretValues(),
+        sync: true,
+      });
+    }
+    return this.#logger;
+  }
+
+  close(): void {
+    this.#logger?.flush();
+    this.#store?.close();
+    this.#store = undefined;
+    this.#ledger = undefined;
+  }
+
+  #configOrUndefined(): LoadedConfig | undefined {
+    try {
+      return this.config();
+    } catch {
+      return undefined;
+    }
+  }
+
+  #secretValues(): readonly string[] {
+    if (this.#secrets === undefined) {
+      const loaded = this.#configOrUndefined();
+      this.#secrets = loaded === undefined ? [] : secretValues(loaded);
+    }
+    return this.#secrets;
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from './audit-entry.js';
+
+/** prev_hash of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Domain separator, so a ledger hash can never be confused with another SHA-256 we compute. */
+const FORMAT = 'defenseclaw-audit-v1';
+
+/** The fields a record hash covers. */
+export type HashedFields = Omit<AuditRecord, 'hash'>;
+
+/**
+ * The stored columns in ledger order: seq, time, actor, action, target, scope, outcome,
+ * details, args_hash, prev_hash (hash excluded).
+ */
+export type HashedColumns = readonly [
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string,
+  string,
+  string | null,
+  string,
+  ...unknown[],
+];
+
+/**
+ * SHA-256 over the canonical encoding of a record and its prev_hash: a JSON array of the
+ * fields in fixed order (JSON string escaping makes the encoding unambiguous). `seqOverride`
+ * lets verify ask "was this record written under another seq?" to tell reordering from edits.
+ */
+export function columnsHash(columns: HashedColumns, seqOverride?: number): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        FORMAT,
+        seqOverride ?? columns[0],
+        columns[1],
+        columns[2],
+        columns[3],
+        columns[4],
+        columns[5],
+        columns[6],
+        columns[7],
+        columns[8],
+        columns[9],
+      ]),
+      'utf8',
+    )
+    .digest('hex');
+}
+
+export function recordHash(record: HashedFields): string {
+  return columnsHash([
+    record.seq,
+    record.time,
+    record.actor,
+    record.action,
+    record.target,
+    record.scope,
+    record.outcome,
+    record.details,
+    record.argsHash,
+    record.prevHash,
+  ]);
+}

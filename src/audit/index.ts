@@ -1,0 +1,11 @@
+export { AUDIT_OUTCOMES, type AuditEntry, type AuditOutcome, type AuditRecord, type AuditScope, type AuditSink } from './audit-entry.js';
+export { AuditLedger, type AuditLedgerOptions, type AuditQuery, type LedgerHead } from './ledger.js';
+export { GENESIS_HASH, recordHash, columnsHash } from './hash-chain.js';
+export { createRedactor, isSecretFieldName, type Redactor } from './redactor.js';
+export { verifyLedger, LEDGER_GUARDS, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify.js';
+export { CHECKPOINT_FORMAT, checkpointSchema, readCheckpointFile, type Checkpoint } from './checkpoint.js';
+export { exportLedger, EXPORT_FORMATS, type ExportFormat } from './export/export-ledger.js';
+export { HecSender, HecError, toHecEnvelope, collectorUrl } from './export/splunk-hec.js';
+export { toOcsfApiActivity, OCSF_VERSION } from './export/ocsf.js';
+export { toJsonRecord } from './export/json-record.js';
+export { toCsvRows, CSV_COLUMNS } from './export/csv.js';

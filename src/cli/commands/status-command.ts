@@ -1,0 +1,72 @@
+import { statSync } from 'node:fs';
+import { Command } from 'commander';
+import { integrationStatuses, type IntegrationStatus } from '../../config/index.js';
+import { isDefenseClawError } from '../../core/errors/index.js';
+import type { CommandContext } from '../context.js';
+import { formatBytes, printJson, printLine } from '../output.js';
+
+/** `defenseclaw status`: what is here and what is configured (no network; that is `doctor`). */
+export function statusCommand(context: CommandContext): Command {
+  return new Command('status')
+    .description('version, home, database, audit ledger head and which integrations are configured')
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) => {
+      const runtime = context.runtime();
+      const { paths } = runtime;
+      let configState: { file: string; exists: boolean; valid: boolean; problems: string[] };
+      let integrations: IntegrationStatus[] = [];
+      try {
+        const loaded = runtime.config();
+        configState = { file: paths.configFile, exists: loaded.exists, valid: true, problems: [] };
+        integrations = integrationStatuses(loaded);
+      } catch (error) {
+        if (!isDefenseClawError(error)) throw error;
+        configState = { file: paths.configFile, exists: true, valid: false, problems: error.lines() };
+      }
+      const databaseExists = runtime.databaseExists();
+      const database = {
+        path: paths.databaseFile,
+        exists: databaseExists,
+        size_bytes: databaseExists ? databaseSize(paths.databaseFile) : 0,
+      };
+      const head = databaseExists ? runtime.ledger().head() : undefined;
+      const ledger = { rows: databaseExists ? runtime.ledger().count() : 0, head_seq: head?.seq ?? null, head_hash: head?.hash ?? null };
+      if (options.json === true) {
+        printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, integrations });
+        return;
+      }
+      printLine(context.io, `DefenseClaw ${runtime.version}`);
+      printLine(context.io, `home          ${paths.home}`);
+      printLine(
+        context.io,
+        `config        ${paths.configFile} (${!configState.exists ? 'not created: defaults; run `defenseclaw config init`' : configState.valid ? 'valid' : `INVALID: ${configState.problems.length} problem(s); run \`defenseclaw config validate\``})`,
+      );
+      printLine(context.io, `database      ${paths.databaseFile} (${databaseExists ? formatBytes(database.size_bytes) : 'not created yet'})`);
+      printLine(context.io, `audit ledger  ${ledger.rows} rows${head === undefined ? '' : `, head seq ${head.seq} ${head.hash}`}`);
+      if (integrations.length > 0) {
+        printLine(context.io, 'integrations');
+        const width = Math.max(...integrations.map((integration) => integration.name.length));
+        for (const integration of integrations) {
+          const state = !integration.enabled
+            ? 'disabled (not in cisco.products)'
+            : integration.configured
+              ? 'configured'
+              : `not configured (missing ${integration.missing.join(', ')})`;
+          printLine(context.io, `  ${integration.name.padEnd(width)}  ${state}`);
+        }
+      }
+    });
+}
+
+/** The database plus its WAL and shared-memory files: what it really takes on disk. */
+function databaseSize(file: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      total += statSync(file + suffix).size;
+    } catch {
+      // The WAL and shm files exist only while a connection is open.
+    }
+  }
+  return total;
+}

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { VERSION } from '../app/version.js';
+import { auditCommand } from './commands/audit-command.js';
+import { configCommand } from './commands/config-command.js';
+import { statusCommand } from './commands/status-command.js';
+import type { CommandContext } from './context.js';
+import type { CliIo } from './io.js';
+
+/** Builds the `defenseclaw` command tree. Exits are turned into exceptions (see main.ts). */
+export function buildProgram(io: CliIo, context: CommandContext): Command {
+  const program = new Command('defenseclaw')
+    .description('DefenseClaw: security chat-ops bot and CLI with approvals and a tamper-evident audit ledger')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--home <dir>', 'DefenseClaw home (default: $DEFENSECLAW_HOME or ~/.defenseclaw)')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's errors arrive as "error: …\n"; print them as one line with the program name.
+      outputError: (text, write) => write(`defenseclaw: ${text.trim().split('\n').join(' ')}\n`),
+    });
+  program.addCommand(configCommand(context));
+  program.addCommand(auditCommand(context));
+  program.addCommand(statusCommand(context));
+  applyToTree(program, (command) => {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+    command.showSuggestionAfterError(true);
+    // A command group called without a sub-command is a usage error (exit 2), after its help.
+    if (command.commands.length > 0 && command !== program) {
+      command.action(() => {
+        command.outputHelp({ error: true });
+        throw new MissingSubcommand(command.name());
+      });
+    }
+  });
+  return program;
+}
+
+export class MissingSubcommand extends Error {
+  constructor(readonly commandName: string) {
+    super(`${commandName}: missing sub-command`);
+  }
+}
+
+function applyToTree(command: Command, apply: (command: Command) => void): void {
+  apply(command);
+  for (const child of command.commands) applyToTree(child, apply);
+}

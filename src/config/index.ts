@@ -1,0 +1,11 @@
+export { configSchema, CISCO_PRODUCTS, INTEGRATIONS, REGIONS, type Config, type ConfigInput, type IntegrationName } from './schema.js';
+export { loadConfig, parseConfigText, type LoadedConfig, type LoadConfigOptions } from './load.js';
+export { setConfigValue, type ConfigChange } from './set.js';
+export { maskedConfig, secretValues } from './mask.js';
+export { resolveConfigKey } from './short-forms.js';
+export { integrationStatuses, type IntegrationStatus } from './integrations.js';
+export { homePaths, resolveHome, type HomePaths } from './paths.js';
+export { CONFIG_TEMPLATE } from './template.js';
+export { writeFileAtomic } from './write-file.js';
+export { secretPaths, isSecretPath } from './schema-walk.js';
+export { MASK } from './secret.js';

@@ -1,0 +1,4 @@
+export { openStore, DEFAULT_MIGRATIONS_FOLDER, type Store, type StoreDatabase, type OpenStoreOptions } from './open.js';
+export { applyMigrations } from './migrate.js';
+export * as tables from './schema.js';
+export type { AuditLedgerRow } from './schema.js';
