@@ -127,8 +127,9 @@ export class HecSender {
       // Only explicit back-pressure means "not accepted"; after another error some events may be indexed.
       const retryable = response.status === 503 || response.status === 429;
       if (retryable && attempt < options.maxAttempts) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        await options.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.#backoff(attempt));
+        const retryAfter = response.headers.get('retry-after');
+        const seconds = retryAfter === null || retryAfter.trim() === '' ? Number.NaN : Number(retryAfter);
+        await options.sleep(Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 300) * 1000 : this.#backoff(attempt));
         continue;
       }
       const invalid = reply?.['invalid-event-number'];

@@ -1,0 +1,48 @@
+/**
+ * Appends audit records from a separate process, for the multi-process and crash tests.
+ * Usage: append-worker.ts <database> <count|forever> <actor>
+ * With `forever`, prints each seq on its own line right after its transaction committed.
+ */
+import { writeSync } from 'node:fs';
+import { AuditLedger, createRedactor } from '../../src/audit/index.js';
+import { systemClock } from '../../src/core/clock.js';
+import { openStore } from '../../src/store/index.js';
+
+const [database, countText, actor] = process.argv.slice(2);
+if (database === undefined || countText === undefined || actor === undefined) {
+  process.stderr.write('usage: append-worker.ts <database> <count|forever> <actor>\n');
+  process.exit(2);
+}
+const forever = countText === 'forever';
+const count = forever ? Number.POSITIVE_INFINITY : Number(countText);
+const store = openStore({ file: database });
+const ledger = new AuditLedger({ sqlite: store.sqlite, clock: systemClock, redactor: createRedactor() });
+const committed: number[] = [];
+for (let index = 1; index <= count; index += 1) {
+  const record = ledger.append({
+    actor,
+    action: 'tool.call',
+    target: 'cisco_xdr.search_incidents',
+    scope: 'read',
+    outcome: 'succeeded',
+    details: { index },
+    args: { index },
+  });
+  // Synchronous write: when the parent reads a seq, its commit has already happened.
+  if (forever) writeAll(`${record.seq}\n`);
+  else committed.push(record.seq);
+}
+writeAll(`${committed.join('\n')}\n`);
+store.close();
+
+function writeAll(text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(1, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}

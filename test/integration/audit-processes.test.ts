@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../../src/audit/index.js';
+import { temporaryHome } from '../helpers/cli.js';
+import { finished, spawnTypeScript } from '../helpers/spawn.js';
+
+let home: ReturnType<typeof temporaryHome>;
+beforeEach(() => {
+  home = temporaryHome();
+});
+afterEach(() => home.cleanup());
+
+describe('audit ledger across processes', () => {
+  it('two processes appending 2,000 rows each at once leave one valid chain of 4,000', async () => {
+    // A fresh database: both processes also race to create and migrate it.
+    const database = join(home.home, 'shared.db');
+    const [first, second] = await Promise.all([
+      finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:a'])),
+      finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:b'])),
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    const sqlite = new Database(database);
+    try {
+      const result = verifyLedger(sqlite);
+      expect(result).toMatchObject({ ok: true, rows: 4000, problemCount: 0 });
+      expect(result.head?.seq).toBe(4000);
+      const perActor = sqlite.prepare('SELECT actor, COUNT(*) AS n FROM audit_ledger GROUP BY actor ORDER BY actor').all();
+      expect(perActor).toEqual([
+        { actor: 'worker:a', n: 2000 },
+        { actor: 'worker:b', n: 2000 },
+      ]);
+      // Each worker saw its own seqs strictly increasing, interleaved with the other's.
+      const seqsA = first.stdout.trim().split('\n').map(Number);
+      const seqsB = second.stdout.trim().split('\n').map(Number);
+      expect(new Set([...seqsA, ...seqsB]).size).toBe(4000);
+      expect(sqlite.prepare('SELECT COUNT(*) FROM __drizzle_migrations').pluck().get()).toBe(2);
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('a process killed with SIGKILL mid-append loses no committed row and leaves a verifiable chain', async () => {
+    const database = join(home.home, 'crash.db');
+    const child = spawnTypeScript('test/helpers/append-worker.ts', [database, 'forever', 'worker:crash']);
+    const acknowledged: number[] = [];
+    let buffer = '';
+    const done = finished(child);
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        for (const line of lines) acknowledged.push(Number(line));
+        if (acknowledged.length >= 1500 && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    const exit = await done;
+    expect(exit.signal).toBe('SIGKILL');
+    const sqlite = new Database(database);
+    try {
+      const result = verifyLedger(sqlite);
+      expect(result.ok, JSON.stringify(result.problems)).toBe(true);
+      const stored = new Set(sqlite.prepare('SELECT seq FROM audit_ledger').pluck().all() as number[]);
+      const lost = acknowledged.filter((seq) => !stored.has(seq));
+      expect(lost).toEqual([]);
+      expect(result.rows).toBeGreaterThanOrEqual(acknowledged.length);
+    } finally {
+      sqlite.close();
+    }
+  });
+});
