@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
-import { homePaths, loadConfig, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
+import { configSchema, homePaths, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 
@@ -56,6 +56,11 @@ export class Runtime {
     this.#secrets = undefined;
   }
 
+  /** True once the logger was built (so a command that never needed one leaves no log file). */
+  get hasLogger(): boolean {
+    return this.#logger !== undefined;
+  }
+
   databaseExists(): boolean {
     return existsSync(this.paths.databaseFile);
   }
@@ -80,6 +85,8 @@ export class Runtime {
         level,
         filePath: this.paths.logFile,
         ...(this.#console?.isTTY === true ? { console: { stream: this.#console.stream, level: 'warn', colorize: true } } : {}),
+        // Secret config paths by schema (a logged config object), plus the generic header and key names.
+        redactPaths: [...DEFAULT_REDACT_PATHS, ...secretPaths(configSchema).map((path) => `config.${path.join('.')}`)],
         secretValues: () => this.#secretValues(),
         sync: true,
       });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditRecord } from './audit-entry.js';
 
 /** prev_hash of the first record. */
@@ -34,9 +34,10 @@ export type HashedColumns = readonly [
  * lets verify ask "was this record written under another seq?" to tell reordering from edits.
  */
 export function columnsHash(columns: HashedColumns, seqOverride?: number): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
+  // crypto.hash (Node >= 20.12) is the one-shot form: about twice as fast as createHash per row.
+  return hash(
+    'sha256',
+    JSON.stringify([
         FORMAT,
         seqOverride ?? columns[0],
         columns[1],
@@ -47,11 +48,10 @@ export function columnsHash(columns: HashedColumns, seqOverride?: number): strin
         columns[6],
         columns[7],
         columns[8],
-        columns[9],
-      ]),
-      'utf8',
-    )
-    .digest('hex');
+      columns[9],
+    ]),
+    'hex',
+  );
 }
 
 export function recordHash(record: HashedFields): string {

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { AuditEntry, AuditRecord, AuditSink } from './audit-entry.js';
 import { GENESIS_HASH, recordHash } from './hash-chain.js';
 import type { Redactor } from './redactor.js';
+import { verifyLedger, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface AuditLedgerOptions {
   sqlite: Database.Database;
@@ -124,6 +125,11 @@ export class AuditLedger implements AuditSink {
   head(): LedgerHead | undefined {
     const row = this.#head.get() as [number, string] | undefined;
     return row === undefined ? undefined : { seq: row[0], hash: row[1] };
+  }
+
+  /** Recomputes the whole chain (see verifyLedger). */
+  verify(options: VerifyOptions = {}): VerifyResult {
+    return verifyLedger(this.#sqlite, options);
   }
 
   count(): number {

@@ -16,6 +16,8 @@ export interface CommandContext {
 export interface ContextState {
   context: CommandContext;
   exitCode: ExitCode;
+  /** The runtime, if any command asked for one. */
+  existingRuntime(): Runtime | undefined;
   close(): void;
 }
 
@@ -41,6 +43,7 @@ export function createContext(io: CliIo, globalOptions: () => { home?: string },
         state.exitCode = code;
       },
     },
+    existingRuntime: () => runtime,
     close() {
       runtime?.close();
     },

@@ -17,17 +17,44 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), opt
   let program: ReturnType<typeof buildProgram> | undefined;
   const state = createContext(io, () => (program?.opts() ?? {}) as { home?: string }, options.clock);
   program = buildProgram(io, state.context);
+  let commandName: string | undefined;
+  program.hook('preAction', (_root, actionCommand) => {
+    commandName = fullName(actionCommand);
+  });
+  const started = performance.now();
+  let exitCode: ExitCode;
   try {
     await program.parseAsync([...argv], { from: 'user' });
     if (argv.length === 0) {
       program.outputHelp({ error: true });
-      return 2;
-    }
-    return state.exitCode;
+      exitCode = 2;
+    } else exitCode = state.exitCode;
   } catch (error) {
-    return reportError(io, error, state);
-  } finally {
-    state.close();
+    exitCode = reportError(io, error, state);
+  }
+  logCompletion(state, commandName, exitCode, performance.now() - started);
+  state.close();
+  return exitCode;
+}
+
+function fullName(command: { name(): string; parent: unknown }): string {
+  const names: string[] = [];
+  let current: { name(): string; parent: unknown } | null = command;
+  while (current !== null && current.parent !== null) {
+    names.unshift(current.name());
+    current = current.parent as { name(): string; parent: unknown } | null;
+  }
+  return names.join(' ');
+}
+
+/** One log line per command that did real work (not --help or usage errors). */
+function logCompletion(state: ReturnType<typeof createContext>, command: string | undefined, exitCode: ExitCode, durationMs: number): void {
+  const runtime = state.existingRuntime();
+  if (runtime === undefined || command === undefined) return;
+  try {
+    runtime.logger().info({ command, exitCode, durationMs: Math.round(durationMs) }, 'command finished');
+  } catch {
+    // A home that cannot hold a log file must not fail the command.
   }
 }
 

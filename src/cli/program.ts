@@ -5,6 +5,8 @@ import { configCommand } from './commands/config-command.js';
 import { statusCommand } from './commands/status-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
+import { closest } from '../core/suggest.js';
+import { UsageError } from '../core/errors/index.js';
 
 /** Builds the `defenseclaw` command tree. Exits are turned into exceptions (see main.ts). */
 export function buildProgram(io: CliIo, context: CommandContext): Command {
@@ -30,7 +32,14 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
     command.showSuggestionAfterError(true);
     // A command group called without a sub-command is a usage error (exit 2), after its help.
     if (command.commands.length > 0 && command !== program) {
-      command.action(() => {
+      command.allowExcessArguments(true).action((...parameters: unknown[]) => {
+        const self = parameters.at(-1) as Command;
+        const typed = self.args[0];
+        if (typed !== undefined) {
+          const names = command.commands.map((child) => child.name());
+          const suggestion = closest(typed, names);
+          throw new UsageError(`unknown command '${command.name()} ${typed}'${suggestion === undefined ? '' : ` (did you mean '${command.name()} ${suggestion}'?)`}`);
+        }
         command.outputHelp({ error: true });
         throw new MissingSubcommand(command.name());
       });

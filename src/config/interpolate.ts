@@ -1,6 +1,8 @@
 /**
  * `${VAR}` and `${VAR:-default}` in config strings. `$${` is a literal `${`.
  * `${VAR:-default}` uses the default when VAR is unset or empty, as a POSIX shell does.
+ * `${VAR}` with VAR set to the empty string counts as unset: an `.env` file with blank lines
+ * (`SPLUNK_TOKEN=`) then leaves that integration "not configured" instead of invalid.
  */
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -20,7 +22,7 @@ export function interpolateString(text: string, env: NodeJS.ProcessEnv): Interpo
     if (name === undefined) return '${';
     const found = env[name];
     if (fallback !== undefined) return found === undefined || found === '' ? fallback : found;
-    if (found === undefined) {
+    if (found === undefined || found === '') {
       missing.push(name);
       return whole;
     }

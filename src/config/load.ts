@@ -5,7 +5,7 @@ import { ConfigError, type InputProblem } from '../core/errors/index.js';
 import { interpolateTree, type UnresolvedValue } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 import { enumValues, isSecretPath, objectKeys, schemaAt } from './schema-walk.js';
-import { closest } from './suggest.js';
+import { closest } from '../core/suggest.js';
 import { locate } from './yaml-locations.js';
 
 /** A parsed, validated config file. */

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors/index.js';
 import { CISCO_PRODUCTS, INTEGRATIONS, configSchema } from './schema.js';
 import { kindOf, leafPaths, objectKeys, schemaAt } from './schema-walk.js';
-import { closest } from './suggest.js';
+import { closest } from '../core/suggest.js';
 
 /** Single-word keys the seed documents accept as shorthands. */
 const ALIASES: Record<string, string[]> = {

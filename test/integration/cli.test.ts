@@ -61,6 +61,8 @@ describe('command tree', () => {
 
   it.each([
     [['bogus'], /unknown command 'bogus'/],
+    [['audit', 'verfy'], /unknown command 'audit verfy' \(did you mean 'audit verify'\?\)/],
+    [['config', 'bogus'], /unknown command 'config bogus'/],
     [['audit', 'show', '--lst', '3'], /unknown option '--lst'.*--last/],
     [['audit', 'export'], /required option '--format <format>' not specified/],
     [['audit', 'export', '--format', 'xml'], /argument 'xml' is invalid/],

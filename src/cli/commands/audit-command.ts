@@ -8,7 +8,6 @@ import {
   exportLedger,
   readCheckpointFile,
   toJsonRecord,
-  verifyLedger,
   type AuditRecord,
   type Checkpoint,
   type ExportFormat,
@@ -79,7 +78,7 @@ export function auditCommand(context: CommandContext): Command {
       }
       const ledger = runtime.ledger();
       const progress = startProgress(context.io, 'verifying', ledger.count(), options.json !== true);
-      const result = verifyLedger(runtime.store().sqlite, { checkpoints, onProgress: (rows) => progress.update(rows) });
+      const result = ledger.verify({ checkpoints, onProgress: (rows) => progress.update(rows) });
       progress.stop();
       if (options.json === true) {
         printJson(context.io, {

@@ -13,6 +13,10 @@ describe('interpolateString', () => {
     expect(interpolateString('${EMPTY:-}', {})).toMatchObject({ ok: true, value: '' });
   });
 
+  it('treats a variable set to the empty string as unset', () => {
+    expect(interpolateString('${TOKEN}', { TOKEN: '' })).toEqual({ ok: false, missing: ['TOKEN'] });
+  });
+
   it('reports every missing variable by name', () => {
     expect(interpolateString('${A}/${B}/${C:-x}', { B: 'b' })).toEqual({ ok: false, missing: ['A'] });
     expect(interpolateString('${A}${B}', {})).toEqual({ ok: false, missing: ['A', 'B'] });

@@ -1,0 +1,14 @@
+/**
+ * `npm run bench -- <name>`: runs one benchmark; each prints one JSON line of figures.
+ * `npm run bench` with no name lists them.
+ */
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  audit: () => import('./audit.js').then((module) => module.run()),
+};
+
+const name = process.argv[2];
+if (name === undefined || BENCHMARKS[name] === undefined) {
+  process.stderr.write(`usage: npm run bench -- <name>\nbenchmarks: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+  process.exit(name === undefined ? 0 : 2);
+}
+await BENCHMARKS[name]!();
