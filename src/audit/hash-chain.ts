@@ -5,7 +5,7 @@ import type { AuditRecord } from './audit-entry.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Domain separator, so a ledger hash can never be confused with another SHA-256 we compute. */
-const FORMAT = 'defenseclaw-audit-v1';
+export const HASH_FORMAT = 'defenseclaw-audit-v1';
 
 /** The fields a record hash covers. */
 export type HashedFields = Omit<AuditRecord, 'hash'>;
@@ -38,7 +38,7 @@ export function columnsHash(columns: HashedColumns, seqOverride?: number): strin
   return hash(
     'sha256',
     JSON.stringify([
-        FORMAT,
+        HASH_FORMAT,
         seqOverride ?? columns[0],
         columns[1],
         columns[2],
@@ -67,4 +67,16 @@ export function recordHash(record: HashedFields): string {
     record.argsHash,
     record.prevHash,
   ]);
+}
+
+/**
+ * The same encoding computed by SQLite (json_array escapes strings as JSON.stringify does), so
+ * verify can read one string per row instead of ten. It is only a fast path: a row whose SQLite
+ * encoding does not match is re-checked from its columns with columnsHash, which is the definition.
+ */
+export const SQL_HASH_INPUT = `json_array('${HASH_FORMAT}', seq, time, actor, action, target, scope, outcome, details, args_hash, prev_hash)`;
+
+/** SHA-256 (hex) of an already-encoded hash input. */
+export function encodedHash(encoded: string): string {
+  return hash('sha256', encoded, 'hex');
 }

@@ -164,10 +164,12 @@ export class AuditLedger implements AuditSink {
   #prepare(entry: AuditEntry): PreparedEntry {
     const details: Record<string, unknown> = { ...(entry.details ?? {}) };
     if (entry.args !== undefined) details.args = entry.args;
+    // Text columns are hashed as JS strings but stored as UTF-8: a lone surrogate would be
+    // replaced on the way in and the record would never verify, so make them well-formed first.
     return {
-      actor: this.#redactor.redactText(entry.actor),
-      action: entry.action,
-      target: entry.target === undefined ? null : this.#redactor.redactText(entry.target),
+      actor: this.#redactor.redactText(entry.actor).toWellFormed(),
+      action: entry.action.toWellFormed(),
+      target: entry.target === undefined ? null : this.#redactor.redactText(entry.target).toWellFormed(),
       scope: entry.scope ?? null,
       outcome: entry.outcome,
       details: canonicalJson(this.#redactor.redact(details)),

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Checkpoint } from './checkpoint.js';
-import { GENESIS_HASH, columnsHash, type HashedColumns } from './hash-chain.js';
+import { GENESIS_HASH, SQL_HASH_INPUT, columnsHash, encodedHash, type HashedColumns } from './hash-chain.js';
 
 export type VerifyProblemKind =
   | 'edited'
@@ -44,6 +44,8 @@ export const LEDGER_GUARDS = ['audit_ledger_refuse_update', 'audit_ledger_refuse
 const REORDER_WINDOW = 3;
 
 type Row = [number, string, string, string, string | null, string | null, string, string, string | null, string, string];
+/** seq, SQLite-encoded hash input, prev_hash, hash. */
+type FastRow = [number, string, string, string];
 
 /**
  * Walks the whole chain once, in seq order, in constant memory: recomputes each record's hash,
@@ -89,13 +91,12 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
     return problem;
   };
 
-  const statement = sqlite
-    .prepare('SELECT seq, time, actor, action, target, scope, outcome, details, args_hash, prev_hash, hash FROM audit_ledger ORDER BY seq')
+  const statement = sqlite.prepare(`SELECT seq, ${SQL_HASH_INPUT}, prev_hash, hash FROM audit_ledger ORDER BY seq`).raw();
+  const fullRow = sqlite
+    .prepare('SELECT seq, time, actor, action, target, scope, outcome, details, args_hash, prev_hash, hash FROM audit_ledger WHERE seq = ?')
     .raw();
-  for (const row of statement.iterate() as IterableIterator<Row>) {
+  for (const [seq, encoded, prevHash, storedHash] of statement.iterate() as IterableIterator<FastRow>) {
     rows += 1;
-    const seq = row[0];
-    const storedHash = row[10];
     const gap = seq !== expectedSeq;
     if (gap) {
       flag({
@@ -107,7 +108,8 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
             : `rows ${expectedSeq}..${seq - 1} are missing (deleted): seq jumps from ${expectedSeq - 1} to ${seq}`,
       });
     }
-    if (columnsHash(row as unknown as HashedColumns) !== storedHash) {
+    const row = encodedHash(encoded) === storedHash ? undefined : (fullRow.get(seq) as Row);
+    if (row !== undefined && columnsHash(row as unknown as HashedColumns) !== storedHash) {
       const writtenAs = writtenUnder(row);
       if (writtenAs === undefined) {
         flag({ seq, kind: 'edited', message: `row ${seq} was edited: its content no longer matches its hash` });
@@ -136,8 +138,8 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
       }
     } else {
       shift = 0;
-      const explained = seq - lastProblemSeq <= REORDER_WINDOW + 1 && recentHashes.includes(row[9]);
-      if (row[9] !== previousHash && !gap && !explained) {
+      const explained = seq - lastProblemSeq <= REORDER_WINDOW + 1 && recentHashes.includes(prevHash);
+      if (prevHash !== previousHash && !gap && !explained) {
         flag({
           seq,
           kind: 'broken_link',

@@ -244,3 +244,21 @@ describe('redaction before storage', () => {
     expect(verifyLedger(test.store.sqlite).ok).toBe(true);
   });
 });
+
+describe('text encoding', () => {
+  it('verifies records holding control characters, separators, emoji and lone surrogates', () => {
+    const odd = 'ctl\u0001\u001f del\u007f sep\u2028\u2029 quote" back\\slash emoji🛡️ lone\ud800 end';
+    test.ledger.append({ actor: `cli:${odd}`, action: 'tool.call', target: odd, scope: 'read', outcome: 'succeeded', details: { odd, nested: [odd] }, args: { odd } });
+    test.ledger.append(entry(2));
+    const result = verifyLedger(test.store.sqlite);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('still classifies an edit when the SQLite fast path and the column encoding disagree', () => {
+    test.ledger.append(entry(1, { details: { text: 'line\nbreak\u0002' } }));
+    test.ledger.append(entry(2));
+    tamper(test.store.sqlite, `UPDATE audit_ledger SET details = '{"text":"other"}' WHERE seq = 1`);
+    expect(verifyLedger(test.store.sqlite).problems).toEqual([expect.objectContaining({ seq: 1, kind: 'edited' })]);
+  });
+});
