@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type InputProblem } from '../core/errors/index.js';
+import { ConfigError, InputError, type InputProblem } from '../core/errors/index.js';
+import { parseYamlDocument } from '../core/yaml-document.js';
 import { interpolateTree, type UnresolvedValue } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 import { enumValues, isSecretPath, objectKeys, schemaAt } from './schema-walk.js';
 import { closest } from '../core/suggest.js';
-import { locate } from './yaml-locations.js';
+import { locate } from '../core/yaml-locations.js';
 
 /** A parsed, validated config file. */
 export interface LoadedConfig {
@@ -82,25 +83,12 @@ export function parseConfigText(text: string, options: LoadConfigOptions & { exi
 
 /** Parses YAML keeping positions; syntax errors become ConfigError with file:line:col. */
 export function parseYaml(text: string, file: string): { document: Document; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, keepSourceTokens: false });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      document.errors.map((error) => {
-        const position = error.linePos?.[0];
-        return {
-          file,
-          ...(position === undefined ? {} : { line: position.line, column: position.col }),
-          message: `YAML syntax error: ${firstLine(error.message)}`,
-        };
-      }),
-    );
+  try {
+    return parseYamlDocument(text, file);
+  } catch (error) {
+    if (error instanceof InputError) throw new ConfigError([...error.problems], { cause: error });
+    throw error;
   }
-  return { document, lineCounter };
-}
-
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
 type Issue = z.core.$ZodIssue;

@@ -1,0 +1,14 @@
+import type { LabContext } from './lab-context.js';
+import type { LabRequest, LabResponse } from './lab-http.js';
+import type { ProductRouter } from './lab-router.js';
+
+/** One simulated product: its path prefix, its routes and its error envelope. */
+export interface LabProductModule {
+  /** Name used in the journal and in faults, e.g. `secure_endpoint`. */
+  product: string;
+  /** Path prefix in the lab, e.g. `/secure-endpoint`. */
+  prefix: string;
+  register(router: ProductRouter, context: LabContext): void;
+  /** The product's own error envelope (used for injected faults and unknown paths too). */
+  errorResponse(status: number, message: string, request: LabRequest): LabResponse;
+}

@@ -1,0 +1,23 @@
+/** The indicators of the XDR-2026-001234 story, shared by every simulator. */
+export const STORY = {
+  incidentId: 'XDR-2026-001234',
+  title: 'Phishing leads to credential theft and lateral movement to srv-db-01',
+  victimUser: 'jdoe',
+  victimEmail: 'jdoe@corp.example.com',
+  victimHost: 'workstation-042',
+  victimIp: '10.10.4.42',
+  targetHost: 'srv-db-01',
+  targetIp: '10.10.8.21',
+  serviceAccount: 'svc_backup',
+  attackerIp: '185.220.101.5',
+  attackerDomain: 'update-check.example-cdn.net',
+  phishSender: 'billing@invoice-portal.example',
+  phishSubject: 'Invoice 8841 overdue - action required',
+  attachmentName: 'Invoice_8841.docm',
+  attachmentSha256: '4f1c2d8a9b3e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8',
+  payloadName: 'svchost-update.exe',
+  payloadUrl: 'http://185.220.101.5/update.bin',
+  payloadSha256: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d',
+  dumpToolSha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f901',
+  failedLogons: 40,
+} as const;
