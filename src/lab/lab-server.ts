@@ -18,6 +18,8 @@ export interface LabOptions {
   port?: number;
   /** Token lifetime for every product instead of each product's real one (short in tests). */
   tokenTtlSeconds?: number;
+  /** Synthetic workstations added to the inventory (in Secure Endpoint and CrowdStrike), for load tests. */
+  extraHosts?: number;
   /** Simulators to mount. */
   products: readonly LabProductModule[];
 }
@@ -43,7 +45,7 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export async function startLab(options: LabOptions): Promise<Lab> {
   const clock = options.clock ?? systemClock;
-  const world = createWorld({ seed: options.seed ?? 2026, now: clock.now() });
+  const world = createWorld({ seed: options.seed ?? 2026, now: clock.now(), extraHosts: options.extraHosts ?? 0 });
   const context = new LabContext(world, clock, options.tokenTtlSeconds);
   const journal = new Journal();
   const faults = new Faults();

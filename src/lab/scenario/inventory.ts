@@ -77,8 +77,10 @@ interface HostSpec {
   index: number;
 }
 
-function specs(): HostSpec[] {
+/** The named hosts, plus `extraHosts` synthetic workstations (`bulk-00001`…) for load tests. */
+function specs(extraHosts: number): HostSpec[] {
   const out: HostSpec[] = [];
+  for (let index = 1; index <= extraHosts; index += 1) out.push({ hostname: `bulk-${String(index).padStart(5, '0')}`, kind: 'workstation', index: 1000 + index });
   for (let index = 1; index <= 300; index += 1) out.push({ hostname: index === 42 ? STORY.victimHost : `ws-${String(index).padStart(4, '0')}`, kind: 'workstation', index });
   for (let index = 1; index <= 80; index += 1) out.push({ hostname: `lt-${String(index).padStart(4, '0')}`, kind: 'laptop', index: 300 + index });
   const servers = ['srv-db-01', 'srv-db-02', 'srv-dc-01', 'srv-dc-02', 'srv-file-01', 'srv-mail-01', 'srv-vpn-01', 'srv-jump-01'];
@@ -92,9 +94,9 @@ function specs(): HostSpec[] {
  * (some hosts in one source only), production and crown-jewel tags, end-of-life systems, and a
  * baseline state 24 h earlier with additions, removals and changed attributes.
  */
-export function generateInventory(seed: number, now: Date): LabInventory {
+export function generateInventory(seed: number, now: Date, extraHosts = 0): LabInventory {
   const random = seededRandom(seed ^ 0x1a2b3c);
-  const all: LabHost[] = specs().map((spec) => {
+  const all: LabHost[] = specs(extraHosts).map((spec) => {
     const os = spec.hostname === STORY.victimHost
       ? OPERATING_SYSTEMS.workstation[0]!
       : spec.hostname === STORY.targetHost
@@ -109,8 +111,9 @@ export function generateInventory(seed: number, now: Date): LabInventory {
     if (spec.kind === 'server') tags.push('production');
     if (spec.hostname === STORY.targetHost) tags.push('crown-jewel', 'pci');
     if (spec.hostname.startsWith('srv-dc')) tags.push('domain-controller');
-    const inSecureEndpoint = random() < 0.85 || spec.hostname === STORY.victimHost || spec.hostname === STORY.targetHost;
-    const inCrowdStrike = random() < (spec.kind === 'server' ? 0.9 : 0.55) || spec.hostname === STORY.victimHost || spec.hostname === STORY.targetHost;
+    const bulk = spec.hostname.startsWith('bulk-');
+    const inSecureEndpoint = random() < 0.85 || bulk || spec.hostname === STORY.victimHost || spec.hostname === STORY.targetHost;
+    const inCrowdStrike = random() < (spec.kind === 'server' ? 0.9 : 0.55) || bulk || spec.hostname === STORY.victimHost || spec.hostname === STORY.targetHost;
     const inXdr = random() < 0.7 || spec.hostname === STORY.victimHost || spec.hostname === STORY.targetHost;
     const cloud = spec.kind === 'server' && spec.hostname.startsWith('srv-app') && random() < 0.5;
     const lastSeenMinutesAgo = Math.floor(random() * (random() < 0.05 ? 60 * 24 * 20 : 180));
@@ -150,7 +153,7 @@ export function generateInventory(seed: number, now: Date): LabInventory {
   });
 
   // 12 hosts arrived in the last 24 h, 8 left, 15 changed (OS update, new IP, tag, agent version).
-  const candidates = all.filter((host) => host.hostname !== STORY.victimHost && host.hostname !== STORY.targetHost);
+  const candidates = all.filter((host) => host.hostname !== STORY.victimHost && host.hostname !== STORY.targetHost && !host.hostname.startsWith('bulk-'));
   const shuffled = [...candidates].sort((a, b) => a.id.localeCompare(b.id));
   const added = new Set(shuffled.slice(0, 12).map((host) => host.hostname));
   const removed = new Set(shuffled.slice(12, 20).map((host) => host.hostname));

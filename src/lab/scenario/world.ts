@@ -45,10 +45,11 @@ export interface LabWorld {
   incidents: LabIncident[];
 }
 
-export function createWorld(options: { seed?: number; now: Date }): LabWorld {
+/** `extraHosts` adds synthetic workstations present in Secure Endpoint and CrowdStrike (benchmarks). */
+export function createWorld(options: { seed?: number; now: Date; extraHosts?: number }): LabWorld {
   const seed = options.seed ?? 2026;
   const now = options.now;
-  const inventory = generateInventory(seed, now);
+  const inventory = generateInventory(seed, now, options.extraHosts ?? 0);
   const story = storyEvents(seed, now);
   const noise = noiseEvents(seed, now, inventory.current);
   const events = [...story, ...noise].sort((a, b) => a.time.getTime() - b.time.getTime() || a.id.localeCompare(b.id));

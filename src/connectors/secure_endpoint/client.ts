@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import type { HttpClient, HttpResponse } from '../http/index.js';
+
+/*
+ * Secure Endpoint API v1 (connectors.md §3): Basic client_id:api_key, the v1 envelope, limit/offset
+ * paging that follows metadata.links.next, isolation PUT/GET/DELETE.
+ */
+
+export const computerSchema = z
+  .object({
+    connector_guid: z.string(),
+    hostname: z.string(),
+    active: z.boolean().optional(),
+    connector_version: z.string().optional(),
+    operating_system: z.string().optional(),
+    os_version: z.string().optional(),
+    internal_ips: z.array(z.string()).optional(),
+    external_ip: z.string().optional(),
+    windows_processor_id: z.string().optional(),
+    last_seen: z.string().optional(),
+    is_compromised: z.boolean().optional(),
+    network_addresses: z.array(z.object({ mac: z.string().optional(), ip: z.string().optional() }).loose()).optional(),
+    policy: z.object({ name: z.string().optional() }).loose().optional(),
+    groups: z.array(z.object({ name: z.string().optional() }).loose()).optional(),
+    isolation: z.object({ available: z.boolean().optional(), status: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+export const eventSchema = z
+  .object({
+    id: z.union([z.number(), z.string()]),
+    timestamp: z.number().optional(),
+    date: z.string(),
+    event_type: z.string(),
+    event_type_id: z.number().optional(),
+    severity: z.string().optional(),
+    detection: z.string().optional(),
+    connector_guid: z.string().optional(),
+    computer: z.object({ hostname: z.string().optional(), connector_guid: z.string().optional(), network_addresses: z.array(z.object({ ip: z.string().optional() }).loose()).optional() }).loose().optional(),
+    file: z
+      .object({
+        disposition: z.string().optional(),
+        file_name: z.string().optional(),
+        file_path: z.string().optional(),
+        identity: z.object({ sha256: z.string().optional() }).loose().optional(),
+        parent: z.object({ file_name: z.string().optional() }).loose().optional(),
+      })
+      .loose()
+      .optional(),
+    network_info: z.object({ local_ip: z.string().optional(), remote_ip: z.string().optional(), remote_port: z.number().optional(), dirty_url: z.string().optional() }).loose().optional(),
+    command_line: z.object({ arguments: z.string().optional() }).loose().optional(),
+    cloud_ioc: z.object({ description: z.string().optional(), short_description: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+export const isolationSchema = z
+  .object({ available: z.boolean().optional(), status: z.string(), comment: z.string().optional(), unlock_code: z.string().optional() })
+  .loose();
+
+export type SecureEndpointComputer = z.infer<typeof computerSchema>;
+export type SecureEndpointEvent = z.infer<typeof eventSchema>;
+export type SecureEndpointIsolation = z.infer<typeof isolationSchema>;
+
+const links = z.object({ self: z.string().optional(), next: z.string().optional() }).loose();
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ version: z.string().optional(), metadata: z.object({ links: links.optional(), results: z.object({ total: z.number().optional() }).loose().optional() }).loose(), data: z.array(item) }).loose();
+const one = <T extends z.ZodType>(item: T) => z.object({ data: item }).loose();
+
+export interface ComputerFilter {
+  hostname?: string;
+  internalIp?: string;
+  /** Seen within this many seconds. */
+  lastSeenWithinSeconds?: number;
+}
+
+export interface EventFilter {
+  connectorGuid?: string;
+  sha256?: string;
+  /** ISO-8601. */
+  since?: string;
+  eventTypeIds?: number[];
+}
+
+/** Page size the API allows at most. */
+export const MAX_PAGE_SIZE = 500;
+
+export class SecureEndpointClient {
+  constructor(
+    readonly http: HttpClient,
+    readonly pageSize = MAX_PAGE_SIZE,
+  ) {}
+
+  /** Every computer matching the filter, page by page (follows metadata.links.next). */
+  async *computers(filter: ComputerFilter = {}, signal?: AbortSignal): AsyncGenerator<SecureEndpointComputer> {
+    yield* this.#pages('/v1/computers', computerQuery(filter), computerSchema, signal);
+  }
+
+  async listComputers(filter: ComputerFilter = {}, max = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<SecureEndpointComputer[]> {
+    const out: SecureEndpointComputer[] = [];
+    for await (const computer of this.computers(filter, signal)) {
+      out.push(computer);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  async getComputer(connectorGuid: string, signal?: AbortSignal): Promise<SecureEndpointComputer> {
+    const response = await this.http.request({ method: 'GET', path: `/v1/computers/${encodeURIComponent(connectorGuid)}`, schema: one(computerSchema), ...(signal === undefined ? {} : { signal }) });
+    return response.data.data;
+  }
+
+  /** The computer for a host name (short or FQDN) or a connector GUID; undefined when none. */
+  async resolveComputer(hostOrGuid: string, signal?: AbortSignal): Promise<SecureEndpointComputer | undefined> {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(hostOrGuid)) return this.getComputer(hostOrGuid, signal);
+    const wanted = hostOrGuid.toLowerCase();
+    const candidates = await this.listComputers({ hostname: wanted }, 50, signal);
+    return candidates.find((computer) => computer.hostname.toLowerCase() === wanted || computer.hostname.toLowerCase().split('.')[0] === wanted.split('.')[0]);
+  }
+
+  async trajectory(connectorGuid: string, options: { query?: string; limit?: number } = {}, signal?: AbortSignal): Promise<{ computer: SecureEndpointComputer; events: SecureEndpointEvent[] }> {
+    const response = await this.http.request({
+      method: 'GET',
+      path: `/v1/computers/${encodeURIComponent(connectorGuid)}/trajectory`,
+      query: { q: options.query, limit: options.limit },
+      schema: one(z.object({ computer: computerSchema, events: z.array(eventSchema) }).loose()),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    return response.data.data;
+  }
+
+  async *events(filter: EventFilter = {}, signal?: AbortSignal): AsyncGenerator<SecureEndpointEvent> {
+    yield* this.#pages(
+      '/v1/events',
+      {
+        'connector_guid[]': filter.connectorGuid === undefined ? undefined : [filter.connectorGuid],
+        detection_sha256: filter.sha256,
+        start_date: filter.since,
+        'event_type[]': filter.eventTypeIds,
+      },
+      eventSchema,
+      signal,
+    );
+  }
+
+  async listEvents(filter: EventFilter = {}, max = 1000, signal?: AbortSignal): Promise<SecureEndpointEvent[]> {
+    const out: SecureEndpointEvent[] = [];
+    for await (const event of this.events(filter, signal)) {
+      out.push(event);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  async isolation(connectorGuid: string, signal?: AbortSignal): Promise<SecureEndpointIsolation> {
+    const response = await this.http.request({ method: 'GET', path: `/v1/computers/${encodeURIComponent(connectorGuid)}/isolation`, schema: one(isolationSchema), ...(signal === undefined ? {} : { signal }) });
+    return response.data.data;
+  }
+
+  async startIsolation(connectorGuid: string, comment: string, signal?: AbortSignal): Promise<SecureEndpointIsolation> {
+    const response = await this.http.request({ method: 'PUT', path: `/v1/computers/${encodeURIComponent(connectorGuid)}/isolation`, json: { comment }, schema: one(isolationSchema), ...(signal === undefined ? {} : { signal }) });
+    return response.data.data;
+  }
+
+  async stopIsolation(connectorGuid: string, comment: string, signal?: AbortSignal): Promise<SecureEndpointIsolation> {
+    const response = await this.http.request({ method: 'DELETE', path: `/v1/computers/${encodeURIComponent(connectorGuid)}/isolation`, json: { comment }, schema: one(isolationSchema), ...(signal === undefined ? {} : { signal }) });
+    return response.data.data;
+  }
+
+  /** Cheapest authenticated read (doctor). */
+  async version(signal?: AbortSignal): Promise<HttpResponse<unknown>> {
+    return this.http.request({ method: 'GET', path: '/v1/version', ...(signal === undefined ? {} : { signal }) });
+  }
+
+  async *#pages<T extends z.ZodType>(path: string, query: Record<string, string | number | boolean | undefined | Array<string | number>>, item: T, signal?: AbortSignal): AsyncGenerator<z.output<T>> {
+    let offset = 0;
+    for (;;) {
+      const response = await this.http.request({
+        method: 'GET',
+        path,
+        query: { ...query, limit: this.pageSize, offset },
+        schema: pageOf(item),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      for (const entry of response.data.data) yield entry as z.output<T>;
+      const next = response.data.metadata.links?.next;
+      if (next === undefined || response.data.data.length === 0) return;
+      // The next link is absolute on the product's host; only its offset matters here.
+      const nextOffset = Number(new URL(next).searchParams.get('offset'));
+      if (!Number.isFinite(nextOffset) || nextOffset <= offset) return;
+      offset = nextOffset;
+    }
+  }
+}
+
+function computerQuery(filter: ComputerFilter): Record<string, string | number | undefined | string[]> {
+  return {
+    'hostname[]': filter.hostname === undefined ? undefined : [filter.hostname],
+    internal_ip: filter.internalIp,
+    last_seen_within: filter.lastSeenWithinSeconds,
+  };
+}
