@@ -4,7 +4,10 @@ import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
 import { configSchema, homePaths, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '../core/logger.js';
-import { openStore, type Store } from '../store/index.js';
+import { loadCatalog, type ToolCatalog } from '../connectors/catalog/index.js';
+import type { ConnectorInstance, ConnectorModule } from '../connectors/connector.js';
+import { connectorDependencies } from '../connectors/registry.js';
+import { IntegrationHealthRepository, openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeOptions {
@@ -15,6 +18,10 @@ export interface RuntimeOptions {
   console?: { stream: NodeJS.WritableStream; isTTY: boolean };
   /** The human or service behind this process, for audit records (default `cli:<os user>`). */
   actor?: string;
+  /** HTTP for every connector (tests pass one that only reaches loopback). */
+  fetch?: typeof fetch;
+  /** Tool catalog folder (default: the shipped tools/). */
+  catalogDirectory?: string;
 }
 
 /**
@@ -34,6 +41,10 @@ export class Runtime {
   #ledger: AuditLedger | undefined;
   #logger: Logger | undefined;
   #secrets: readonly string[] | undefined;
+  #catalog: ToolCatalog | undefined;
+  readonly #connectors = new Map<string, ConnectorInstance>();
+  readonly #fetch: typeof fetch | undefined;
+  readonly #catalogDirectory: string | undefined;
 
   constructor(options: RuntimeOptions) {
     this.paths = homePaths(options.home);
@@ -41,6 +52,8 @@ export class Runtime {
     this.clock = options.clock ?? systemClock;
     this.actor = options.actor ?? `cli:${safeUsername()}`;
     this.#console = options.console;
+    this.#fetch = options.fetch;
+    this.#catalogDirectory = options.catalogDirectory;
     this.redactor = createRedactor({ secretValues: () => this.#secretValues() });
   }
 
@@ -54,6 +67,7 @@ export class Runtime {
   reloadConfig(): void {
     this.#config = undefined;
     this.#secrets = undefined;
+    this.#connectors.clear();
   }
 
   /** True once the logger was built (so a command that never needed one leaves no log file). */
@@ -92,6 +106,38 @@ export class Runtime {
       });
     }
     return this.#logger;
+  }
+
+  /** The tool catalog (tools/*.yaml): scopes, approvals, guards, rate limits. */
+  catalog(): ToolCatalog {
+    this.#catalog ??= loadCatalog(this.#catalogDirectory);
+    return this.#catalog;
+  }
+
+  /**
+   * The connector of a module for the current config, built once per process so its queue
+   * and circuit breaker are shared by every caller.
+   */
+  connector(module: ConnectorModule): ConnectorInstance {
+    let instance = this.#connectors.get(module.id);
+    if (instance === undefined) {
+      const dependencies = connectorDependencies(module, this.catalog(), {
+        clock: this.clock,
+        logger: this.logger(),
+        ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+      });
+      instance = module.create(this.config().config, dependencies);
+      this.#connectors.set(module.id, instance);
+    }
+    return instance;
+  }
+
+  get fetch(): typeof fetch | undefined {
+    return this.#fetch;
+  }
+
+  integrationHealth(): IntegrationHealthRepository {
+    return new IntegrationHealthRepository(this.store().db);
   }
 
   close(): void {

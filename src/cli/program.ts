@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { auditCommand } from './commands/audit-command.js';
 import { configCommand } from './commands/config-command.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { labCommand } from './commands/lab-command.js';
 import { statusCommand } from './commands/status-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
@@ -26,6 +28,8 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(configCommand(context));
   program.addCommand(auditCommand(context));
   program.addCommand(statusCommand(context));
+  program.addCommand(doctorCommand(context));
+  program.addCommand(labCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

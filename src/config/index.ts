@@ -3,7 +3,7 @@ export { loadConfig, parseConfigText, type LoadedConfig, type LoadConfigOptions 
 export { setConfigValue, type ConfigChange } from './set.js';
 export { maskedConfig, secretValues } from './mask.js';
 export { resolveConfigKey } from './short-forms.js';
-export { integrationStatuses, type IntegrationStatus } from './integrations.js';
+export { INTEGRATION_NAMES, integrationStatuses, type IntegrationStatus } from './integrations.js';
 export { homePaths, resolveHome, type HomePaths } from './paths.js';
 export { CONFIG_TEMPLATE } from './template.js';
 export { writeFileAtomic } from './write-file.js';

@@ -56,6 +56,9 @@ const REQUIREMENTS: Array<{ name: string; product?: string; alternatives: string
   { name: 'anthropic', alternatives: [['llm.api_key']] },
 ];
 
+/** Every integration name `status` and `doctor` know, in display order. */
+export const INTEGRATION_NAMES: readonly string[] = REQUIREMENTS.map((requirement) => requirement.name);
+
 export function integrationStatuses(loaded: LoadedConfig): IntegrationStatus[] {
   const products = loaded.effective.cisco.products as readonly string[];
   return REQUIREMENTS.map((requirement) => {

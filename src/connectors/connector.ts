@@ -48,6 +48,8 @@ export interface ConnectorModule {
    * only build connectors whose integration `status` reports as configured.
    */
   create(config: Config, dependencies: ConnectorDependencies): ConnectorInstance;
+  /** The base URLs this connector talks to for a config (doctor checks reachability and TLS of each). */
+  endpoints?(config: Config): string[];
 }
 
 /** Reads a response header as a number, or undefined. */

@@ -2,3 +2,5 @@ export { openStore, DEFAULT_MIGRATIONS_FOLDER, type Store, type StoreDatabase, t
 export { applyMigrations } from './migrate.js';
 export * as tables from './schema.js';
 export type { AuditLedgerRow } from './schema.js';
+export { IntegrationHealthRepository } from './integration-health-repository.js';
+export type { IntegrationHealthRow } from './schema.js';

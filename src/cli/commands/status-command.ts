@@ -30,9 +30,14 @@ export function statusCommand(context: CommandContext): Command {
         size_bytes: databaseExists ? databaseSize(paths.databaseFile) : 0,
       };
       const head = databaseExists ? runtime.ledger().head() : undefined;
+      const health = new Map((databaseExists ? runtime.integrationHealth().list() : []).map((row) => [row.integration, row]));
+      const withHealth = integrations.map((integration) => {
+        const last = health.get(integration.name);
+        return { ...integration, health: last === undefined ? null : { status: last.status, reason: last.reason, checked_at: last.checkedAt } };
+      });
       const ledger = { rows: databaseExists ? runtime.ledger().count() : 0, head_seq: head?.seq ?? null, head_hash: head?.hash ?? null };
       if (options.json === true) {
-        printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, integrations });
+        printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, integrations: withHealth });
         return;
       }
       printLine(context.io, `DefenseClaw ${runtime.version}`);
@@ -46,13 +51,14 @@ export function statusCommand(context: CommandContext): Command {
       if (integrations.length > 0) {
         printLine(context.io, 'integrations');
         const width = Math.max(...integrations.map((integration) => integration.name.length));
-        for (const integration of integrations) {
+        for (const integration of withHealth) {
           const state = !integration.enabled
             ? 'disabled (not in cisco.products)'
             : integration.configured
               ? 'configured'
               : `not configured (missing ${integration.missing.join(', ')})`;
-          printLine(context.io, `  ${integration.name.padEnd(width)}  ${state}`);
+          const last = integration.health === null || !integration.configured ? '' : `; last doctor ${integration.health.checked_at}: ${integration.health.status}${integration.health.status === 'pass' ? '' : ` (${integration.health.reason})`}`;
+          printLine(context.io, `  ${integration.name.padEnd(width)}  ${state}${last}`);
         }
       }
     });

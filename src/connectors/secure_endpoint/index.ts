@@ -19,7 +19,7 @@ export function createSecureEndpointClient(config: Config, dependencies: Connect
   const settings = config.cisco.secure_endpoint;
   const http = new HttpClient({
     product: 'secure_endpoint',
-    baseUrl: settings.base_url ?? REGION_HOSTS[config.cisco.region],
+    baseUrl: baseUrl(config),
     auth: basicAuth(settings.client_id ?? '', settings.api_key ?? ''),
     clock: dependencies.clock,
     ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
@@ -32,9 +32,14 @@ export function createSecureEndpointClient(config: Config, dependencies: Connect
   return new SecureEndpointClient(http, pageSize);
 }
 
+function baseUrl(config: Config): string {
+  return config.cisco.secure_endpoint.base_url ?? REGION_HOSTS[config.cisco.region];
+}
+
 export const secureEndpointConnector: ConnectorModule = {
   id: 'secure_endpoint',
   integration: 'secure-endpoint',
+  endpoints: (config) => [baseUrl(config)],
   create(config: Config, dependencies: ConnectorDependencies): ConnectorInstance {
     const client = createSecureEndpointClient(config, dependencies);
     return {

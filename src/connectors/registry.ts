@@ -1,0 +1,42 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { ToolCatalog } from './catalog/index.js';
+import type { ConnectorDependencies, ConnectorModule } from './connector.js';
+import { CircuitBreaker, createConnectorQueue } from './http/index.js';
+import { secureEndpointConnector } from './secure_endpoint/index.js';
+
+/** Every product connector DefenseClaw ships. */
+export const CONNECTOR_MODULES: readonly ConnectorModule[] = [secureEndpointConnector];
+
+export interface SharedDependencies {
+  clock: Clock;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  sleep?: (milliseconds: number) => Promise<void>;
+  timeoutMs?: number;
+}
+
+/**
+ * Dependencies of one connector: the shared I/O plus its own queue (rate limit from the catalog)
+ * and circuit breaker. Build once per process and reuse, so limits hold across all callers.
+ */
+export function connectorDependencies(module: ConnectorModule, catalog: ToolCatalog, shared: SharedDependencies): ConnectorDependencies {
+  const entry = catalog.connectors.get(module.id);
+  const rateLimit = entry?.rate_limit ?? { concurrency: 4, interval_ms: 0 };
+  return {
+    clock: shared.clock,
+    ...(shared.fetch === undefined ? {} : { fetch: shared.fetch }),
+    ...(shared.logger === undefined ? {} : { logger: shared.logger.child({ connector: module.id }) }),
+    ...(shared.sleep === undefined ? {} : { sleep: shared.sleep }),
+    ...(shared.timeoutMs === undefined ? {} : { timeoutMs: shared.timeoutMs }),
+    queue: createConnectorQueue({
+      concurrency: rateLimit.concurrency,
+      ...(rateLimit.interval_cap === undefined || rateLimit.interval_ms === 0 ? {} : { intervalCap: rateLimit.interval_cap, intervalMs: rateLimit.interval_ms }),
+    }),
+    breaker: new CircuitBreaker({ clock: shared.clock }),
+  };
+}
+
+export function connectorModule(integrationOrId: string): ConnectorModule | undefined {
+  return CONNECTOR_MODULES.find((module) => module.integration === integrationOrId || module.id === integrationOrId);
+}
