@@ -1,0 +1,66 @@
+import type { Config } from '../../config/schema.js';
+import { ConfigError } from '../../core/errors/index.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { HttpClient, fmcTokenAuth } from '../http/index.js';
+import { SecureFirewallClient } from './client.js';
+import { secureFirewallTools } from './tools.js';
+
+export { SecureFirewallClient } from './client.js';
+export { secureFirewallTools, type SecureFirewallToolOptions } from './tools.js';
+export * from './normalize.js';
+
+const PRODUCT = 'secure_firewall';
+
+function required(value: string | undefined, key: string): string {
+  if (value === undefined || value === '') throw new ConfigError({ path: key, message: 'required to use the Secure Firewall connector' });
+  return value;
+}
+
+/** Builds the FMC client from `cisco.secure_firewall.*` (on-prem FMC has no default host). */
+export function createSecureFirewallClient(config: Config, dependencies: ConnectorDependencies): SecureFirewallClient {
+  const settings = config.cisco.secure_firewall;
+  const baseUrl = required(settings.base_url, 'cisco.secure_firewall.base_url');
+  const auth = fmcTokenAuth({
+    product: PRODUCT,
+    baseUrl,
+    username: required(settings.username, 'cisco.secure_firewall.username'),
+    password: required(settings.password, 'cisco.secure_firewall.password'),
+    clock: dependencies.clock,
+    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
+    ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+  });
+  const http = new HttpClient({
+    product: PRODUCT,
+    baseUrl,
+    auth,
+    clock: dependencies.clock,
+    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
+    ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
+    ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
+    ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
+    ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
+    ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+  });
+  return new SecureFirewallClient({ http, auth, ...(settings.domain_uuid === undefined ? {} : { domainUuid: settings.domain_uuid }) });
+}
+
+/**
+ * Cisco Secure Firewall Management Center. `verify_tls: false` (self-signed FMC certificates)
+ * needs a fetch with its own TLS agent: pass one in `dependencies.fetch`.
+ */
+export const secureFirewallConnector: ConnectorModule = {
+  id: 'secure_firewall',
+  integration: 'secure-firewall',
+  endpoints: (config) => (config.cisco.secure_firewall.base_url === undefined ? [] : [config.cisco.secure_firewall.base_url]),
+  create(config, dependencies): ConnectorInstance {
+    const client = createSecureFirewallClient(config, dependencies);
+    return {
+      id: 'secure_firewall',
+      tools: secureFirewallTools(client, dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
+      async healthCheck(signal) {
+        const response = await client.probe(signal);
+        return healthFromHeaders(response.headers, `${response.data.count} network object(s) in domain ${await client.domainUuid(signal)}`);
+      },
+    };
+  },
+};
