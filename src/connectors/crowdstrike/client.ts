@@ -1,0 +1,259 @@
+import type { ConnectorDependencies } from '../connector.js';
+import { ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
+import {
+  falconActionResultSchema,
+  falconAlertSchema,
+  falconDeviceSchema,
+  falconEnvelope,
+  falconTokenIdsSchema,
+  type FalconAlert,
+  type FalconDevice,
+} from './schemas.js';
+
+/** US-1, the Falcon cloud when config names none (connectors.md §6.1). */
+export const CROWDSTRIKE_DEFAULT_BASE_URL = 'https://api.crowdstrike.com';
+/** Largest `limit` of the device query endpoint, and of one POST to the device entities endpoint. */
+export const DEVICE_PAGE_MAX = 5000;
+/** Largest `limit` of the alert query endpoint. */
+export const ALERT_PAGE_MAX = 10_000;
+/** Device ids one contain or lift request may carry. */
+export const DEVICE_ACTION_MAX_IDS = 100;
+
+export interface CrowdStrikeClientOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Child CID for Flight Control (MSSP) parents. */
+  memberCid?: string;
+  dependencies: ConnectorDependencies;
+}
+
+export interface PageOptions {
+  /** FQL filter, e.g. `hostname:'WS-042'+platform_name:'Windows'`. */
+  filter?: string;
+  /** e.g. `last_seen.desc`. */
+  sort?: string;
+  /** Ids per query request. */
+  pageSize?: number;
+  /** Stop after this many records in all. */
+  maxResults?: number;
+  signal?: AbortSignal;
+}
+
+export interface QueryResult<T> {
+  records: T[];
+  /** Matching records the product reported (may exceed `records.length` when capped). */
+  total: number;
+  /** True when `maxResults` stopped the walk before the last page. */
+  truncated: boolean;
+}
+
+export type DeviceAction = 'contain' | 'lift_containment';
+
+const deviceEnvelope = falconEnvelope(falconDeviceSchema);
+const alertEnvelope = falconEnvelope(falconAlertSchema);
+const actionEnvelope = falconEnvelope(falconActionResultSchema);
+
+/**
+ * The Falcon API: OAuth2 client credentials (201 token), Hosts and Alerts v2. Query endpoints
+ * give ids; entity endpoints give records. Every list method walks all pages (up to a cap).
+ */
+export class CrowdStrikeClient {
+  readonly http: HttpClient;
+
+  constructor(options: CrowdStrikeClientOptions) {
+    const { dependencies } = options;
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.http = new HttpClient({
+      product: 'crowdstrike',
+      baseUrl,
+      auth: oauth2ClientCredentials({
+        product: 'crowdstrike',
+        tokenUrl: `${baseUrl}/oauth2/token`,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        credentials: 'body',
+        ...(options.memberCid === undefined ? {} : { extraForm: { member_cid: options.memberCid } }),
+        clock: dependencies.clock,
+        ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
+        ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      }),
+      clock: dependencies.clock,
+      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
+      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
+      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
+      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
+      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
+      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+    });
+  }
+
+  /** One page of device ids (raw response, for health checks and callers that page themselves). */
+  queryDeviceIdsPage(options: { filter?: string; sort?: string; limit: number; offset: number; signal?: AbortSignal }): Promise<HttpResponse<ReturnType<typeof falconTokenIdsSchema.parse>>> {
+    return this.http.get('/devices/queries/devices/v1', {
+      query: { filter: emptyToUndefined(options.filter), sort: options.sort, limit: options.limit, offset: options.offset },
+      schema: falconTokenIdsSchema,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
+  /** Every device id matching the filter, walking offset pages. */
+  async queryDeviceIds(options: PageOptions = {}): Promise<QueryResult<string>> {
+    const pageSize = clamp(options.pageSize ?? 1000, 1, DEVICE_PAGE_MAX);
+    return walkOffsets(options.maxResults, pageSize, (offset, limit) =>
+      this.queryDeviceIdsPage({ ...pick(options), limit, offset }).then((response) => ({ ids: response.data.resources, total: response.data.meta?.pagination?.total })),
+    );
+  }
+
+  /** Device records by id: POST in chunks of 5000 (a read, so safe to repeat). */
+  async getDevices(ids: readonly string[], signal?: AbortSignal): Promise<FalconDevice[]> {
+    const devices: FalconDevice[] = [];
+    for (let start = 0; start < ids.length; start += DEVICE_PAGE_MAX) {
+      const chunk = ids.slice(start, start + DEVICE_PAGE_MAX);
+      const response = await this.http.post('/devices/entities/devices/v2', {
+        json: { ids: chunk },
+        idempotent: true,
+        schema: deviceEnvelope,
+        // Ids that vanished between query and fetch come back as a 404 with per-id errors.
+        okStatuses: [404],
+        ...(signal === undefined ? {} : { signal }),
+      });
+      devices.push(...response.data.resources);
+    }
+    return devices;
+  }
+
+  /** Query then fetch: the devices matching a filter, every page. */
+  async queryDevices(options: PageOptions = {}): Promise<QueryResult<FalconDevice>> {
+    const ids = await this.queryDeviceIds(options);
+    const devices = await this.getDevices(ids.records, options.signal);
+    return { records: devices, total: ids.total, truncated: ids.truncated };
+  }
+
+  /** One device by Falcon device id (32 hex) or host name; undefined when there is none. */
+  async findDevice(idOrHostname: string, signal?: AbortSignal): Promise<FalconDevice | undefined> {
+    const value = idOrHostname.trim();
+    if (/^[0-9a-f]{32}$/i.test(value)) {
+      const [device] = await this.getDevices([value.toLowerCase()], signal);
+      if (device !== undefined) return device;
+    }
+    const hostname = value.split('.')[0] ?? value;
+    const result = await this.queryDevices({ filter: `hostname:${fqlString(hostname)}`, maxResults: 10, ...(signal === undefined ? {} : { signal }) });
+    // FQL treats `*` as a wildcard, so only an exact (case-insensitive) name counts.
+    return result.records.find((device) => device.hostname?.toLowerCase() === hostname.toLowerCase());
+  }
+
+  /** Every alert composite id matching the filter (Alerts v2), walking offset pages. */
+  async queryAlertIds(options: PageOptions = {}): Promise<QueryResult<string>> {
+    const pageSize = clamp(options.pageSize ?? 500, 1, ALERT_PAGE_MAX);
+    return walkOffsets(options.maxResults, pageSize, async (offset, limit) => {
+      const response = await this.http.get('/alerts/queries/alerts/v2', {
+        query: { filter: emptyToUndefined(options.filter), sort: options.sort ?? 'timestamp.desc', limit, offset },
+        schema: falconTokenIdsSchema,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return { ids: response.data.resources, total: response.data.meta?.pagination?.total };
+    });
+  }
+
+  /** Alert records by composite id (POST, chunks of 1000, safe to repeat). */
+  async getAlerts(compositeIds: readonly string[], signal?: AbortSignal): Promise<FalconAlert[]> {
+    const alerts: FalconAlert[] = [];
+    for (let start = 0; start < compositeIds.length; start += 1000) {
+      const response = await this.http.post('/alerts/entities/alerts/v2', {
+        json: { composite_ids: compositeIds.slice(start, start + 1000) },
+        idempotent: true,
+        schema: alertEnvelope,
+        okStatuses: [404],
+        ...(signal === undefined ? {} : { signal }),
+      });
+      alerts.push(...response.data.resources);
+    }
+    return alerts;
+  }
+
+  /** Query then fetch: the alerts matching a filter, every page, in query order. */
+  async listAlerts(options: PageOptions = {}): Promise<QueryResult<FalconAlert>> {
+    const ids = await this.queryAlertIds(options);
+    const alerts = await this.getAlerts(ids.records, options.signal);
+    const order = new Map(ids.records.map((id, index) => [id, index]));
+    alerts.sort((a, b) => (order.get(a.composite_id) ?? 0) - (order.get(b.composite_id) ?? 0));
+    return { records: alerts, total: ids.total, truncated: ids.truncated };
+  }
+
+  /**
+   * Contain or lift containment (202, resources `{id, path}`). Mutating: sent once, never
+   * retried after the product may have seen it.
+   */
+  async deviceAction(action: DeviceAction, deviceIds: readonly string[], signal?: AbortSignal): Promise<string[]> {
+    if (deviceIds.length === 0) return [];
+    if (deviceIds.length > DEVICE_ACTION_MAX_IDS) throw new RangeError(`at most ${DEVICE_ACTION_MAX_IDS} devices per ${action} request`);
+    const response = await this.http.post('/devices/entities/devices-actions/v2', {
+      query: { action_name: action },
+      json: { ids: deviceIds },
+      schema: actionEnvelope,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    return response.data.resources.map((resource) => resource.id);
+  }
+
+  /** The device for an id or host name, or ConnectorNotFoundError. */
+  async requireDevice(idOrHostname: string, signal?: AbortSignal): Promise<FalconDevice> {
+    const device = await this.findDevice(idOrHostname, signal);
+    if (device === undefined) {
+      throw new ConnectorNotFoundError(`crowdstrike: no Falcon device matches ${JSON.stringify(idOrHostname.slice(0, 100))}`, { product: 'crowdstrike' });
+    }
+    return device;
+  }
+}
+
+/** An FQL string literal: single-quoted, with quotes and backslashes escaped. */
+export function fqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function pick(options: PageOptions): { filter?: string; sort?: string; signal?: AbortSignal } {
+  return {
+    ...(options.filter === undefined ? {} : { filter: options.filter }),
+    ...(options.sort === undefined ? {} : { sort: options.sort }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+}
+
+/**
+ * Walks `offset`/`limit` pages until the product's `total` is reached, a page comes back empty
+ * or `maxResults` ids were collected. Offsets advance by what each page returned, so a short
+ * page never skips records.
+ */
+async function walkOffsets(
+  maxResults: number | undefined,
+  pageSize: number,
+  fetchPage: (offset: number, limit: number) => Promise<{ ids: string[]; total: number | undefined }>,
+): Promise<QueryResult<string>> {
+  const cap = maxResults ?? Number.POSITIVE_INFINITY;
+  const seen = new Set<string>();
+  const records: string[] = [];
+  let offset = 0;
+  let total = 0;
+  for (;;) {
+    const limit = Math.min(pageSize, Math.max(1, cap - records.length));
+    const page = await fetchPage(offset, limit);
+    total = page.total ?? Math.max(total, offset + page.ids.length);
+    for (const id of page.ids) {
+      if (seen.has(id) || records.length >= cap) continue;
+      seen.add(id);
+      records.push(id);
+    }
+    offset += page.ids.length;
+    if (page.ids.length === 0 || offset >= total) return { records, total, truncated: false };
+    if (records.length >= cap) return { records, total, truncated: true };
+  }
+}
+
+function clamp(value: number, minimum: number, maximum: number): number {
+  return Math.min(maximum, Math.max(minimum, Math.floor(value)));
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
