@@ -193,7 +193,7 @@ describe('crowdstrike alerts', () => {
     );
 
     const story = lab.world.story;
-    const mimikatz = result.events.find((event: { fields: { sha256?: string } }) => event.fields.sha256 === story.dumpToolSha256 && event.entities.hosts.includes(story.targetHost));
+    const mimikatz = result.events.find((event: any) => event.fields.sha256 === story.dumpToolSha256 && event.entities.hosts.includes(story.targetHost));
     expect(mimikatz).toMatchObject({
       class: 'detection_finding',
       classUid: 2004,
