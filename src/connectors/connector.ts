@@ -49,7 +49,7 @@ export interface ConnectorModule {
    */
   create(config: Config, dependencies: ConnectorDependencies): ConnectorInstance;
   /** The base URLs this connector talks to for a config (doctor checks reachability and TLS of each). */
-  endpoints?(config: Config): string[];
+  endpoints(config: Config): string[];
 }
 
 /** Reads a response header as a number, or undefined. */

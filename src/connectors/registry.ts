@@ -3,10 +3,28 @@ import type { Logger } from '../core/logger.js';
 import type { ToolCatalog } from './catalog/index.js';
 import type { ConnectorDependencies, ConnectorModule } from './connector.js';
 import { CircuitBreaker, createConnectorQueue } from './http/index.js';
+import { ciscoXdrConnector } from './cisco_xdr/index.js';
+import { crowdStrikeConnector } from './crowdstrike/index.js';
+import { pagerdutyConnector } from './pagerduty/index.js';
 import { secureEndpointConnector } from './secure_endpoint/index.js';
+import { secureFirewallConnector } from './secure_firewall/index.js';
+import { sentinelConnector } from './sentinel/index.js';
+import { servicenowConnector } from './servicenow/index.js';
+import { splunkConnector } from './splunk/index.js';
+import { umbrellaConnector } from './umbrella/index.js';
 
 /** Every product connector DefenseClaw ships. */
-export const CONNECTOR_MODULES: readonly ConnectorModule[] = [secureEndpointConnector];
+export const CONNECTOR_MODULES: readonly ConnectorModule[] = [
+  ciscoXdrConnector,
+  umbrellaConnector,
+  secureEndpointConnector,
+  secureFirewallConnector,
+  splunkConnector,
+  crowdStrikeConnector,
+  sentinelConnector,
+  pagerdutyConnector,
+  servicenowConnector,
+];
 
 export interface SharedDependencies {
   clock: Clock;

@@ -59,7 +59,7 @@ export async function runDoctor(options: DoctorOptions): Promise<IntegrationHeal
       const config = options.loaded.config;
       const checks: CheckResult[] = [];
       try {
-        const endpoints = module?.endpoints?.(config) ?? extra?.endpoints(config) ?? [];
+        const endpoints = module?.endpoints(config) ?? extra?.endpoints(config) ?? [];
         for (const endpoint of [...new Set(endpoints)]) {
           const url = new URL(endpoint);
           const reach = await checkReachability(url, timeoutMs);

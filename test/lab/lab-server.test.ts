@@ -132,5 +132,9 @@ describe('scenario world', () => {
     expect(added.every((name) => !baselineNames.has(name))).toBe(true);
     expect(removed.every((name) => baselineNames.has(name) && !hosts.some((host) => host.hostname === name))).toBe(true);
     expect(world.events.filter((event) => event.tag === 'noise').length).toBeGreaterThan(200);
+    // Every host has its own address (IP lookups must name the right host).
+    expect(new Set(hosts.map((host) => host.ip)).size).toBe(hosts.length);
+    const withBulk = createWorld({ now, extraHosts: 1000 }).inventory.current;
+    expect(new Set(withBulk.map((host) => host.ip)).size).toBe(withBulk.length);
   });
 });

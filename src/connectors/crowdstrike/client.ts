@@ -123,11 +123,39 @@ export class CrowdStrikeClient {
     return devices;
   }
 
-  /** Query then fetch: the devices matching a filter, every page. */
-  async queryDevices(options: PageOptions = {}): Promise<QueryResult<FalconDevice>> {
-    const ids = await this.queryDeviceIds(options);
-    const devices = await this.getDevices(ids.records, options.signal);
-    return { records: devices, total: ids.total, truncated: ids.truncated };
+  /**
+   * Query then fetch, pipelined: the first id page gives the total, the other id pages are then
+   * requested together, and each id page's device records are fetched in chunks as soon as its
+   * ids arrive (the connector's queue caps concurrency and rate). Records come back in query order.
+   */
+  async queryDevices(options: PageOptions & { entityChunkSize?: number } = {}): Promise<QueryResult<FalconDevice>> {
+    const pageSize = clamp(options.pageSize ?? DEVICE_PAGE_MAX, 1, DEVICE_PAGE_MAX);
+    const chunkSize = clamp(options.entityChunkSize ?? 1000, 1, DEVICE_PAGE_MAX);
+    const cap = options.maxResults ?? Number.POSITIVE_INFINITY;
+    const fetches: Array<Promise<FalconDevice[]>> = [];
+    const seen = new Set<string>();
+    const ordered: string[] = [];
+    const fetchIds = (ids: readonly string[]) => {
+      const fresh = ids.filter((id) => !seen.has(id) && ordered.length < cap && (seen.add(id), ordered.push(id), true));
+      for (let start = 0; start < fresh.length; start += chunkSize) {
+        const pending = this.getDevices(fresh.slice(start, start + chunkSize), options.signal);
+        pending.catch(() => {});
+        fetches.push(pending);
+      }
+    };
+    const first = await this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, Math.max(1, cap)), offset: 0 });
+    const total = first.data.meta?.pagination?.total ?? first.data.resources.length;
+    fetchIds(first.data.resources);
+    const wanted = Math.min(total, cap);
+    const pages: Array<Promise<void>> = [];
+    for (let offset = first.data.resources.length; offset < wanted && first.data.resources.length > 0; offset += pageSize) {
+      pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
+    }
+    await Promise.all(pages);
+    const devices = (await Promise.all(fetches)).flat();
+    const order = new Map(ordered.map((id, index) => [id, index]));
+    devices.sort((a, b) => (order.get(a.device_id) ?? 0) - (order.get(b.device_id) ?? 0));
+    return { records: devices, total, truncated: ordered.length < total };
   }
 
   /** One device by Falcon device id (32 hex) or host name; undefined when there is none. */

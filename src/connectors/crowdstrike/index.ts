@@ -12,6 +12,7 @@ export type { FalconAlert, FalconDevice } from './schemas.js';
 export const crowdStrikeConnector: ConnectorModule = {
   id: 'crowdstrike',
   integration: 'crowdstrike',
+  endpoints: (config) => [config.integrations.crowdstrike.base_url ?? CROWDSTRIKE_DEFAULT_BASE_URL],
   create(config: Config, dependencies: ConnectorDependencies): ConnectorInstance {
     const settings = config.integrations.crowdstrike;
     if (settings.client_id === undefined || settings.client_secret === undefined) {

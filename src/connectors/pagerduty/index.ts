@@ -10,6 +10,7 @@ export { pagerdutyTools, derivedDedupKey } from './tools.js';
 export const pagerdutyConnector: ConnectorModule = {
   id: 'pagerduty',
   integration: 'pagerduty',
+  endpoints: (config) => [config.integrations.pagerduty.base_url, config.integrations.pagerduty.events_url],
   create(config: Config, dependencies): ConnectorInstance {
     const settings = config.integrations.pagerduty;
     // Keys are read when first used: a deployment may configure only the Events routing key or only

@@ -94,7 +94,9 @@ export class SecureEndpointClient {
 
   /** Every computer matching the filter, page by page (follows metadata.links.next). */
   async *computers(filter: ComputerFilter = {}, signal?: AbortSignal): AsyncGenerator<SecureEndpointComputer> {
-    yield* this.#pages('/v1/computers', computerQuery(filter), computerSchema, signal);
+    // An unfiltered listing is an inventory sweep: large, so worth asking for pages ahead.
+    const sweep = filter.hostname === undefined && filter.internalIp === undefined && filter.lastSeenWithinSeconds === undefined;
+    yield* this.#pages('/v1/computers', computerQuery(filter), computerSchema, signal, sweep);
   }
 
   async listComputers(filter: ComputerFilter = {}, max = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<SecureEndpointComputer[]> {
@@ -174,55 +176,59 @@ export class SecureEndpointClient {
   }
 
   /**
-   * Walks limit/offset pages. The first page says how many records there are; the remaining
-   * pages are then requested `parallelPages` at a time (the connector's queue still caps
-   * concurrency and rate) and yielded in order, so 20 pages cost about 1 + 19/4 round trips.
+   * Walks limit/offset pages, `parallelPages` requests at a time (the connector's queue still
+   * caps concurrency and rate), yielding records in order. The first page gives the total; a
+   * full scan (`speculative`) does not wait for it and asks for the first window of pages at
+   * once, so 20 pages cost 20 / parallelPages round trips. A product that sends no total is
+   * walked one `links.next` at a time.
    */
-  async *#pages<T extends z.ZodType>(path: string, query: Record<string, string | number | boolean | undefined | Array<string | number>>, item: T, signal?: AbortSignal): AsyncGenerator<z.output<T>> {
-    const fetchPage = (offset: number) =>
-      this.http.request({
+  async *#pages<T extends z.ZodType>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined | Array<string | number>>,
+    item: T,
+    signal?: AbortSignal,
+    speculative = false,
+  ): AsyncGenerator<z.output<T>> {
+    const fetchPage = (offset: number) => {
+      const pending = this.http.request({
         method: 'GET',
         path,
         query: { ...query, limit: this.pageSize, offset },
         schema: pageOf(item),
         ...(signal === undefined ? {} : { signal }),
       });
-    const first = await fetchPage(0);
-    for (const entry of first.data.data) yield entry as z.output<T>;
-    const total = first.data.metadata.results?.total;
-    if (first.data.metadata.links?.next === undefined || first.data.data.length === 0) return;
-    if (total === undefined) {
-      // No total: follow links.next one page at a time.
-      let next: string | undefined = first.data.metadata.links.next;
-      let offset = 0;
-      while (next !== undefined) {
-        const nextOffset = Number(new URL(next).searchParams.get('offset'));
-        if (!Number.isFinite(nextOffset) || nextOffset <= offset) return;
-        offset = nextOffset;
-        const page = await fetchPage(offset);
-        for (const entry of page.data.data) yield entry as z.output<T>;
-        next = page.data.data.length === 0 ? undefined : page.data.metadata.links?.next;
-      }
-      return;
-    }
-    const offsets: number[] = [];
-    for (let offset = this.pageSize; offset < total; offset += this.pageSize) offsets.push(offset);
+      // A page the consumer never awaits (it stopped early) must not become an unhandled rejection.
+      pending.catch(() => {});
+      return pending;
+    };
+    let total: number | undefined;
+    let sequential = false;
+    let nextOffset = 0;
     const inFlight: Array<ReturnType<typeof fetchPage>> = [];
-    let nextIndex = 0;
     const refill = () => {
-      while (inFlight.length < this.parallelPages && nextIndex < offsets.length) {
-        const pending = fetchPage(offsets[nextIndex]!);
-        // A page the consumer never awaits (it stopped early) must not become an unhandled rejection.
-        pending.catch(() => {});
-        inFlight.push(pending);
-        nextIndex += 1;
+      const end = total ?? (speculative ? this.parallelPages * this.pageSize : this.pageSize);
+      while (!sequential && inFlight.length < this.parallelPages && nextOffset < end) {
+        inFlight.push(fetchPage(nextOffset));
+        nextOffset += this.pageSize;
       }
     };
     refill();
     while (inFlight.length > 0) {
       const page = await inFlight.shift()!;
+      if (total === undefined) {
+        total = page.data.metadata.results?.total;
+        if (total === undefined) sequential = page.data.metadata.links?.next !== undefined;
+      }
       refill();
       for (const entry of page.data.data) yield entry as z.output<T>;
+      if (sequential) {
+        const next = page.data.metadata.links?.next;
+        const offset = next === undefined || page.data.data.length === 0 ? Number.NaN : Number(new URL(next).searchParams.get('offset'));
+        if (Number.isFinite(offset) && offset >= nextOffset) {
+          nextOffset = offset + this.pageSize;
+          inFlight.push(fetchPage(offset));
+        }
+      }
     }
   }
 }

@@ -22,6 +22,7 @@ const REQUIRED = ['tenant_id', 'client_id', 'client_secret', 'subscription_id', 
 export const sentinelConnector: ConnectorModule = {
   id: 'sentinel',
   integration: 'sentinel',
+  endpoints: (config) => [config.integrations.sentinel.login_url, config.integrations.sentinel.management_url, config.integrations.sentinel.log_analytics_url],
   create(config: Config, dependencies: ConnectorDependencies): ConnectorInstance {
     const settings = config.integrations.sentinel;
     const missing = REQUIRED.filter((key) => settings[key] === undefined);

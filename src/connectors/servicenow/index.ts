@@ -11,6 +11,7 @@ export { serviceNowTools } from './tools.js';
 export const servicenowConnector: ConnectorModule = {
   id: 'servicenow',
   integration: 'servicenow',
+  endpoints: (config) => (config.integrations.servicenow.instance_url === undefined ? [] : [config.integrations.servicenow.instance_url]),
   create(config: Config, dependencies): ConnectorInstance {
     const settings = config.integrations.servicenow;
     const missing = (['instance_url', 'username', 'password'] as const).filter((key) => settings[key] === undefined || settings[key] === '');

@@ -123,12 +123,37 @@ export const crowdStrikeSimulator: LabProductModule = {
         return handler(request, rate);
       };
 
+    // Device records are built once per inventory phase (10,000+ devices in load tests); only
+    // the status, which changes with containment and time, is filled in per request.
+    const cache = new Map<string, { hosts: LabHost[]; entities: Entity[]; byId: Map<string, number> }>();
+    const built = () => {
+      let entry = cache.get(context.inventoryPhase);
+      if (entry === undefined) {
+        const hosts = context.hosts().filter((host) => host.crowdstrike !== undefined);
+        entry = { hosts, entities: hosts.map((host) => deviceEntity(host, cid, 'normal')), byId: new Map(hosts.map((host, index) => [host.crowdstrike!.deviceId, index])) };
+        cache.set(context.inventoryPhase, entry);
+      }
+      return entry;
+    };
+    const withStatus = (index: number, now: number): Entity => {
+      const { hosts, entities } = built();
+      const status = deviceStatus(hosts[index]!, state(), now);
+      return status === 'normal' ? entities[index]! : { ...entities[index]!, status };
+    };
     const devices = (): Entity[] => {
       const now = context.clock.now().getTime();
-      return context
-        .hosts()
-        .filter((host) => host.crowdstrike !== undefined && !state().hidden.has(host.crowdstrike.deviceId))
-        .map((host) => deviceEntity(host, cid, deviceStatus(host, state(), now)));
+      const { hosts } = built();
+      const hidden = state().hidden;
+      const out: Entity[] = [];
+      hosts.forEach((host, index) => {
+        if (!hidden.has(host.crowdstrike!.deviceId)) out.push(withStatus(index, now));
+      });
+      return out;
+    };
+    /** The device with this id, or undefined (hidden devices are not found). */
+    const deviceById = (id: string, now: number): Entity | undefined => {
+      const index = built().byId.get(id);
+      return index === undefined || state().hidden.has(id) ? undefined : withStatus(index, now);
     };
 
     router.get(
@@ -141,9 +166,10 @@ export const crowdStrikeSimulator: LabProductModule = {
     );
 
     const deviceEntities = (ids: string[], rate: RateHeaders): LabResponse => {
-      const byId = new Map(devices().map((device) => [device.device_id as string, device]));
-      const found = ids.map((id) => byId.get(id)).filter((device): device is Entity => device !== undefined);
-      const missing = ids.filter((id) => !byId.has(id));
+      const now = context.clock.now().getTime();
+      const looked = ids.map((id) => ({ id, device: deviceById(id, now) }));
+      const found = looked.map((entry) => entry.device).filter((device): device is Entity => device !== undefined);
+      const missing = looked.filter((entry) => entry.device === undefined).map((entry) => entry.id);
       const errors = missing.map((id) => ({ code: 404, message: `Device not found: ${id}` }));
       return envelope(found.length === 0 && missing.length > 0 ? 404 : 200, found, { errors, headers: rate, poweredBy: 'device-api' });
     };
@@ -316,6 +342,16 @@ function deviceStatus(host: LabHost, state: CrowdStrikeState, nowMs: number): De
 
 const PLATFORM: Record<LabHost['os']['family'], string> = { windows: 'Windows', macos: 'Mac', linux: 'Linux' };
 
+const POLICY_IDS = new Map<string, string>();
+function policyId(kind: string): string {
+  let id = POLICY_IDS.get(kind);
+  if (id === undefined) {
+    id = stableHex(0, `policy:${kind}`, 32);
+    POLICY_IDS.set(kind, id);
+  }
+  return id;
+}
+
 function deviceEntity(host: LabHost, cid: string, status: DeviceStatus): Entity {
   const falcon = host.crowdstrike!;
   return {
@@ -339,7 +375,7 @@ function deviceEntity(host: LabHost, cid: string, status: DeviceStatus): Entity 
     ...(host.cloudId === undefined ? {} : { instance_id: host.cloudId, service_provider: 'AWS_EC2_V2' }),
     tags: host.tags.map((tag) => `FalconGroupingTags/${tag}`),
     groups: [],
-    policies: [{ policy_type: 'prevention', policy_id: stableHex(0, `policy:${host.kind}`, 32), applied: true }],
+    policies: [{ policy_type: 'prevention', policy_id: policyId(host.kind), applied: true }],
   };
 }
 
@@ -582,15 +618,16 @@ function queryPage(
     if (sortType === 'number') return Number(value);
     return String(value ?? '').toLowerCase();
   };
-  // Ties broken by the record id, so pages never overlap.
+  // Ties broken by the record id, so pages never overlap. Keys are computed once per record.
   const idOf = (record: Entity) => String(record.device_id ?? record.composite_id ?? '');
-  const sorted = [...filtered].sort((a, b) => {
-    const left = sortKey(a);
-    const right = sortKey(b);
-    if (left < right) return -direction;
-    if (left > right) return direction;
-    return idOf(a).localeCompare(idOf(b));
-  });
+  const sorted = filtered
+    .map((record) => ({ record, key: sortKey(record), id: idOf(record) }))
+    .sort((a, b) => {
+      if (a.key < b.key) return -direction;
+      if (a.key > b.key) return direction;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    })
+    .map((entry) => entry.record);
   const limitText = request.query.get('limit');
   const offsetText = request.query.get('offset');
   const limit = limitText === null ? 100 : Number(limitText);

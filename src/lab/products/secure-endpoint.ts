@@ -84,7 +84,7 @@ function computerJson(request: LabRequest, context: LabContext, host: LabHost): 
     group_guid: groupGuid(host.secureEndpoint!.groupName),
     install_date: new Date(context.world.startedAt.getTime() - 400 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     last_seen: host.lastSeen.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    is_compromised: context.world.events.some((event) => event.tag === 'story' && event.host === host.hostname && event.products.includes('secure_endpoint') && event.severity === 'critical'),
+    is_compromised: compromisedHosts(context).has(host.hostname),
     network_addresses: [{ mac: host.mac, ip: host.ip }],
     policy: { guid: groupGuid(host.secureEndpoint!.policyName), name: host.secureEndpoint!.policyName },
     groups: [{ guid: groupGuid(host.secureEndpoint!.groupName), name: host.secureEndpoint!.groupName }],
@@ -95,9 +95,29 @@ function computerJson(request: LabRequest, context: LabContext, host: LabHost): 
   };
 }
 
+/** Hosts with a critical Secure Endpoint event (computed once per world). */
+const COMPROMISED = new WeakMap<object, Set<string>>();
+function compromisedHosts(context: LabContext): Set<string> {
+  let hosts = COMPROMISED.get(context.world);
+  if (hosts === undefined) {
+    hosts = new Set(
+      context.world.events
+        .filter((event) => event.products.includes('secure_endpoint') && event.severity === 'critical' && event.host !== undefined)
+        .map((event) => event.host!),
+    );
+    COMPROMISED.set(context.world, hosts);
+  }
+  return hosts;
+}
+
+const GROUP_GUIDS = new Map<string, string>();
 function groupGuid(name: string): string {
+  const known = GROUP_GUIDS.get(name);
+  if (known !== undefined) return known;
   const hex = Buffer.from(name.padEnd(16, '-')).toString('hex').slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const guid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  GROUP_GUIDS.set(name, guid);
+  return guid;
 }
 
 function eventTypeOf(event: ScenarioEvent): { id: number; name: string } {

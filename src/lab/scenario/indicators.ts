@@ -7,7 +7,7 @@ export const STORY = {
   victimHost: 'workstation-042',
   victimIp: '10.10.4.42',
   targetHost: 'srv-db-01',
-  targetIp: '10.10.8.21',
+  targetIp: '10.10.8.10',
   serviceAccount: 'svc_backup',
   attackerIp: '185.220.101.5',
   attackerDomain: 'update-check.example-cdn.net',

@@ -77,6 +77,22 @@ interface HostSpec {
   index: number;
 }
 
+/**
+ * One address per host, never shared: workstations in 10.10.4-5.x, laptops in 10.10.6.x,
+ * servers in 10.10.8.x, synthetic bulk hosts in 10.20.x.x. The story hosts get theirs by name.
+ */
+function addressOf(spec: HostSpec): string {
+  if (spec.hostname === STORY.victimHost) return STORY.victimIp;
+  if (spec.hostname === STORY.targetHost) return STORY.targetIp;
+  if (spec.hostname.startsWith('bulk-')) {
+    const ordinal = spec.index - 1001;
+    return `10.20.${Math.floor(ordinal / 250)}.${(ordinal % 250) + 1}`;
+  }
+  if (spec.kind === 'workstation') return `10.10.${4 + Math.floor((spec.index - 1) / 250)}.${((spec.index - 1) % 250) + 1}`;
+  if (spec.kind === 'laptop') return `10.10.6.${spec.index - 300}`;
+  return `10.10.8.${10 + (spec.index - 400)}`;
+}
+
 /** The named hosts, plus `extraHosts` synthetic workstations (`bulk-00001`…) for load tests. */
 function specs(extraHosts: number): HostSpec[] {
   const out: HostSpec[] = [];
@@ -103,9 +119,7 @@ export function generateInventory(seed: number, now: Date, extraHosts = 0): LabI
         ? OPERATING_SYSTEMS.server[0]!
         : pick(random, OPERATING_SYSTEMS[spec.kind]);
     const department = pick(random, DEPARTMENTS);
-    const subnet = spec.kind === 'server' ? 8 : spec.kind === 'laptop' ? 6 : 4 + Math.floor(spec.index / 250);
-    const hostOctet = spec.kind === 'server' ? 10 + (spec.index - 400) : (spec.index % 250) + 1;
-    const ip = spec.hostname === STORY.victimHost ? STORY.victimIp : spec.hostname === STORY.targetHost ? STORY.targetIp : `10.10.${subnet}.${hostOctet}`;
+    const ip = addressOf(spec);
     const user = spec.hostname === STORY.victimHost ? STORY.victimUser : spec.kind === 'server' ? undefined : `${pick(random, FIRST)}.${pick(random, LAST)}`;
     const tags = [department];
     if (spec.kind === 'server') tags.push('production');

@@ -17,10 +17,15 @@ const tools = CONNECTOR_MODULES.flatMap((module) => module.create(config, connec
 describe('tool catalog (tools/*.yaml)', () => {
   it('has an entry for every tool, and a tool for every entry, with the same scope', () => {
     const toolIds = tools.map((tool) => tool.id).sort();
-    const catalogIds = [...catalog.tools.keys()].filter((id) => CONNECTOR_MODULES.some((module) => id.startsWith(`${module.id}.`))).sort();
+    const catalogIds = [...catalog.tools.keys()].sort();
     expect(toolIds).toEqual(catalogIds);
     for (const tool of tools) expect(catalog.tools.get(tool.id)?.scope, tool.id).toBe(tool.scope);
     expect(new Set(toolIds).size).toBe(toolIds.length);
+  });
+
+  it('covers all nine connectors', () => {
+    expect([...catalog.connectors.keys()].sort()).toEqual([...CONNECTOR_IDS].sort());
+    expect(CONNECTOR_MODULES.map((module) => module.id).sort()).toEqual([...CONNECTOR_IDS].sort());
   });
 
   it('describes only connectors that exist, each with a module', () => {
