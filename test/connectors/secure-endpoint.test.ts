@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorAuthError, ConnectorNotFoundError, ConnectorUpstreamError } from '../../src/connectors/http/index.js';
+import { CircuitBreaker, ConnectorAuthError, ConnectorNotFoundError, ConnectorTimeoutError, ConnectorUnavailableError, ConnectorUpstreamError } from '../../src/connectors/http/index.js';
 import { SecureEndpointClient, createSecureEndpointClient, secureEndpointConnector } from '../../src/connectors/secure_endpoint/index.js';
 import type { AnyTool } from '../../src/connectors/tool.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -133,5 +133,28 @@ describe('Secure Endpoint connector against the lab', () => {
     const client: SecureEndpointClient = createSecureEndpointClient(config(), dependencies);
     await expect(client.startIsolation(guid, 'contain')).rejects.toBeInstanceOf(ConnectorUpstreamError);
     expect(await journal(lab.url, { method: 'PUT' })).toHaveLength(1);
+  });
+
+  it('turns a hung request into ConnectorTimeoutError', async () => {
+    await injectFault(lab.url, { product: 'secure_endpoint', path: '/v1/version', hang: true });
+    const instance = secureEndpointConnector.create(config(), { clock, sleep: async () => {}, timeoutMs: 50 });
+    await expect(instance.healthCheck()).rejects.toBeInstanceOf(ConnectorTimeoutError);
+  });
+
+  it('opens the circuit after repeated outages, fails fast without calling the product, and recovers', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 3, resetTimeoutMs: 30_000, clock });
+    const instance = secureEndpointConnector.create(config(), { clock, sleep: async () => {}, breaker });
+    await injectFault(lab.url, { product: 'secure_endpoint', status: 503 });
+    // The GET is retried; the third failure opens the circuit, so the fourth attempt never leaves.
+    await expect(instance.healthCheck()).rejects.toBeInstanceOf(ConnectorUnavailableError);
+    expect(breaker.state).toBe('open');
+    expect(await journal(lab.url)).toHaveLength(3);
+    const sent = (await journal(lab.url)).length;
+    await expect(instance.healthCheck()).rejects.toBeInstanceOf(ConnectorUnavailableError);
+    expect(await journal(lab.url)).toHaveLength(sent);
+    await fetch(`${lab.url}/__lab/faults`, { method: 'DELETE' });
+    clock.advance(30_001);
+    await instance.healthCheck();
+    expect(breaker.state).toBe('closed');
   });
 });

@@ -130,7 +130,9 @@ export class CrowdStrikeClient {
    */
   async queryDevices(options: PageOptions & { entityChunkSize?: number } = {}): Promise<QueryResult<FalconDevice>> {
     const pageSize = clamp(options.pageSize ?? DEVICE_PAGE_MAX, 1, DEVICE_PAGE_MAX);
-    const chunkSize = clamp(options.entityChunkSize ?? 1000, 1, DEVICE_PAGE_MAX);
+    // 2,500 devices per entity request: big enough to need few round trips, small enough that
+    // several are in flight while earlier ones are parsed.
+    const chunkSize = clamp(options.entityChunkSize ?? 2500, 1, DEVICE_PAGE_MAX);
     const cap = options.maxResults ?? Number.POSITIVE_INFINITY;
     const fetches: Array<Promise<FalconDevice[]>> = [];
     const seen = new Set<string>();
@@ -143,12 +145,18 @@ export class CrowdStrikeClient {
         fetches.push(pending);
       }
     };
+    // A sweep past one page asks for the second id page with the first instead of waiting for the total.
+    const speculative = cap > pageSize && (options.filter === undefined || options.filter.trim() === '');
+    const second = speculative ? this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, cap - pageSize), offset: pageSize }) : undefined;
+    second?.catch(() => {});
     const first = await this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, Math.max(1, cap)), offset: 0 });
     const total = first.data.meta?.pagination?.total ?? first.data.resources.length;
     fetchIds(first.data.resources);
     const wanted = Math.min(total, cap);
     const pages: Array<Promise<void>> = [];
-    for (let offset = first.data.resources.length; offset < wanted && first.data.resources.length > 0; offset += pageSize) {
+    if (second !== undefined && pageSize < wanted) pages.push(second.then((page) => fetchIds(page.data.resources)));
+    const start = second === undefined ? first.data.resources.length : 2 * pageSize;
+    for (let offset = start; offset < wanted && first.data.resources.length > 0; offset += pageSize) {
       pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
     }
     await Promise.all(pages);

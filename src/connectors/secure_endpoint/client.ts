@@ -92,16 +92,16 @@ export class SecureEndpointClient {
     readonly parallelPages = 4,
   ) {}
 
-  /** Every computer matching the filter, page by page (follows metadata.links.next). */
-  async *computers(filter: ComputerFilter = {}, signal?: AbortSignal): AsyncGenerator<SecureEndpointComputer> {
+  /** Every computer matching the filter (at most `max`), page by page. */
+  async *computers(filter: ComputerFilter = {}, signal?: AbortSignal, max = Number.POSITIVE_INFINITY): AsyncGenerator<SecureEndpointComputer> {
     // An unfiltered listing is an inventory sweep: large, so worth asking for pages ahead.
     const sweep = filter.hostname === undefined && filter.internalIp === undefined && filter.lastSeenWithinSeconds === undefined;
-    yield* this.#pages('/v1/computers', computerQuery(filter), computerSchema, signal, sweep);
+    yield* this.#pages('/v1/computers', computerQuery(filter), computerSchema, signal, sweep, max);
   }
 
   async listComputers(filter: ComputerFilter = {}, max = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<SecureEndpointComputer[]> {
     const out: SecureEndpointComputer[] = [];
-    for await (const computer of this.computers(filter, signal)) {
+    for await (const computer of this.computers(filter, signal, max)) {
       out.push(computer);
       if (out.length >= max) break;
     }
@@ -188,6 +188,8 @@ export class SecureEndpointClient {
     item: T,
     signal?: AbortSignal,
     speculative = false,
+    /** Records wanted at most: no page past it is requested. */
+    max = Number.POSITIVE_INFINITY,
   ): AsyncGenerator<z.output<T>> {
     const fetchPage = (offset: number) => {
       const pending = this.http.request({
@@ -206,7 +208,7 @@ export class SecureEndpointClient {
     let nextOffset = 0;
     const inFlight: Array<ReturnType<typeof fetchPage>> = [];
     const refill = () => {
-      const end = total ?? (speculative ? this.parallelPages * this.pageSize : this.pageSize);
+      const end = Math.min(max, total ?? (speculative ? this.parallelPages * this.pageSize : this.pageSize));
       while (!sequential && inFlight.length < this.parallelPages && nextOffset < end) {
         inFlight.push(fetchPage(nextOffset));
         nextOffset += this.pageSize;

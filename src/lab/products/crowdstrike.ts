@@ -150,6 +150,33 @@ export const crowdStrikeSimulator: LabProductModule = {
       });
       return out;
     };
+    // An unfiltered sweep sorted by host name asks for the same order page after page: keep it
+    // (per inventory phase and hidden set) instead of sorting 10,000 devices per request.
+    const sweepOrder = new Map<string, Entity[]>();
+    const deviceQueryPage = (request: LabRequest): ReturnType<typeof queryPage> => {
+      const filter = request.query.get('filter');
+      const sort = request.query.get('sort');
+      if ((filter !== null && filter.trim() !== '') || (sort !== null && sort !== 'hostname.asc')) {
+        return queryPage(request, devices(), DEVICE_FIELDS, 'hostname.asc', MAX_QUERY_LIMIT);
+      }
+      const key = `${context.inventoryPhase}|${[...state().hidden].sort().join(',')}`;
+      let ordered = sweepOrder.get(key);
+      if (ordered === undefined) {
+        const page = queryPage(request, devices(), DEVICE_FIELDS, 'hostname.asc', Number.MAX_SAFE_INTEGER, true);
+        if ('error' in page) return page;
+        ordered = page.items;
+        sweepOrder.clear();
+        sweepOrder.set(key, ordered);
+      }
+      const limitText = request.query.get('limit');
+      const offsetText = request.query.get('offset');
+      const limit = limitText === null ? 100 : Number(limitText);
+      const offset = offsetText === null || offsetText === '' ? 0 : Number(offsetText);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) return { error: `Invalid limit: must be between 1 and ${MAX_QUERY_LIMIT}` };
+      if (!Number.isInteger(offset) || offset < 0) return { error: 'Invalid offset: must be a non-negative integer' };
+      return { items: ordered.slice(offset, offset + limit), pagination: { offset, limit, total: ordered.length } };
+    };
+
     /** The device with this id, or undefined (hidden devices are not found). */
     const deviceById = (id: string, now: number): Entity | undefined => {
       const index = built().byId.get(id);
@@ -159,19 +186,36 @@ export const crowdStrikeSimulator: LabProductModule = {
     router.get(
       '/devices/queries/devices/v1',
       guarded((request, rate) => {
-        const page = queryPage(request, devices(), DEVICE_FIELDS, 'hostname.asc', MAX_QUERY_LIMIT);
+        const page = deviceQueryPage(request);
         if ('error' in page) return envelope(400, [], { errors: [{ code: 400, message: page.error }], headers: rate });
         return envelope(200, page.items.map((device) => device.device_id), { pagination: page.pagination, headers: rate, poweredBy: 'device-api' });
       }),
     );
 
+    // Each device record is serialised once (load tests fetch 10,000 at a time).
+    const serialised = new WeakMap<Entity, string>();
+    const deviceJson = (device: Entity): string => {
+      let text = serialised.get(device);
+      if (text === undefined) {
+        text = JSON.stringify(device);
+        serialised.set(device, text);
+      }
+      return text;
+    };
     const deviceEntities = (ids: string[], rate: RateHeaders): LabResponse => {
       const now = context.clock.now().getTime();
       const looked = ids.map((id) => ({ id, device: deviceById(id, now) }));
       const found = looked.map((entry) => entry.device).filter((device): device is Entity => device !== undefined);
       const missing = looked.filter((entry) => entry.device === undefined).map((entry) => entry.id);
       const errors = missing.map((id) => ({ code: 404, message: `Device not found: ${id}` }));
-      return envelope(found.length === 0 && missing.length > 0 ? 404 : 200, found, { errors, headers: rate, poweredBy: 'device-api' });
+      const status = found.length === 0 && missing.length > 0 ? 404 : 200;
+      const traceId = newTraceId();
+      const meta = { query_time: 0.004, powered_by: 'device-api', trace_id: traceId };
+      return {
+        status,
+        headers: { 'content-type': 'application/json', 'X-Cs-Traceid': traceId, 'X-Cs-Region': REGION, ...rate },
+        body: `{"meta":${JSON.stringify(meta)},"resources":[${found.map(deviceJson).join(',')}],"errors":${JSON.stringify(errors)}}`,
+      };
     };
 
     router.get(
@@ -598,6 +642,8 @@ function queryPage(
   fields: Record<string, FieldType>,
   defaultSort: string,
   maxLimit: number,
+  /** Return every matching record, ignoring limit/offset (to cache a full ordering). */
+  everything = false,
 ): { items: Entity[]; pagination: { offset: number; limit: number; total: number } } | { error: string } {
   const filterText = request.query.get('filter');
   let filtered = records;
@@ -628,6 +674,7 @@ function queryPage(
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     })
     .map((entry) => entry.record);
+  if (everything) return { items: sorted, pagination: { offset: 0, limit: sorted.length, total: sorted.length } };
   const limitText = request.query.get('limit');
   const offsetText = request.query.get('offset');
   const limit = limitText === null ? 100 : Number(limitText);

@@ -111,6 +111,18 @@ function compromisedHosts(context: LabContext): Set<string> {
 }
 
 const GROUP_GUIDS = new Map<string, string>();
+const COMPUTER_JSON = new WeakMap<LabHost, { key: string; text: string }>();
+/** computerJson as text, rebuilt only when the host's isolation or the lab URL changes. */
+function cachedComputerJson(request: LabRequest, context: LabContext, host: LabHost): string {
+  const isolation = isolationOf(context, host);
+  const key = `${request.baseUrl}|${isolation.status}|${isolation.comment ?? ''}`;
+  const cached = COMPUTER_JSON.get(host);
+  if (cached?.key === key) return cached.text;
+  const text = JSON.stringify(computerJson(request, context, host));
+  COMPUTER_JSON.set(host, { key, text });
+  return text;
+}
+
 function groupGuid(name: string): string {
   const known = GROUP_GUIDS.get(name);
   if (known !== undefined) return known;
@@ -265,7 +277,8 @@ export const secureEndpointSimulator: LabProductModule = {
         if (over !== null) hosts = hosts.filter((host) => context.clock.now().getTime() - host.lastSeen.getTime() > Number(over) * 1000);
         const paged = page(request, hosts);
         if ('status' in paged) return paged;
-        return ok(request, { data: paged.data.map((host) => computerJson(request, context, host)), metadata: paged.metadata });
+        // Built as text from per-host cached JSON: load tests page 10,000 computers.
+        return json(200, `{"version":${JSON.stringify(VERSION)},"metadata":${JSON.stringify(paged.metadata)},"data":[${paged.data.map((host) => cachedComputerJson(request, context, host)).join(',')}]}`);
       }),
     );
 
