@@ -72,3 +72,16 @@ export function healthFromHeaders(headers: Headers, detail: string, limitNames: 
     ...(date === null || Number.isNaN(Date.parse(date)) ? {} : { serverDate: new Date(date).toISOString() }),
   };
 }
+
+/** The dependencies an HttpClient takes, from a connector's (one place, not a spread per client). */
+export function httpDependencies(dependencies: ConnectorDependencies): Pick<ConnectorDependencies, 'clock' | 'fetch' | 'sleep' | 'logger' | 'queue' | 'breaker' | 'timeoutMs'> {
+  return {
+    clock: dependencies.clock,
+    fetch: dependencies.fetch,
+    sleep: dependencies.sleep,
+    logger: dependencies.logger,
+    queue: dependencies.queue,
+    breaker: dependencies.breaker,
+    timeoutMs: dependencies.timeoutMs,
+  };
+}

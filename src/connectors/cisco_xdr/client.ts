@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDependencies } from '../connector.js';
+import { httpDependencies } from '../connector.js';
 import { ConnectorInvalidResponseError, HttpClient, joinUrl, oauth2ClientCredentials, type AuthStrategy, type HttpResponse } from '../http/index.js';
 import { ctiaShortId } from './ctia-id.js';
 import type { XdrBaseUrls } from './hosts.js';
@@ -86,13 +87,7 @@ export class CiscoXdrClient {
     const shared = {
       product: XDR_PRODUCT,
       auth,
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     };
     this.iroh = new HttpClient({ ...shared, baseUrl: options.baseUrls.iroh });
     this.privateIntel = new HttpClient({ ...shared, baseUrl: options.baseUrls.privateIntel });

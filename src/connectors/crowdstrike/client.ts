@@ -1,4 +1,5 @@
 import type { ConnectorDependencies } from '../connector.js';
+import { httpDependencies } from '../connector.js';
 import { ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
 import {
   falconActionResultSchema,
@@ -78,13 +79,7 @@ export class CrowdStrikeClient {
         ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
         ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
       }),
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import { healthFromHeaders, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { healthFromHeaders, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
 import { PagerDutyClient } from './client.js';
 import { pagerdutyTools } from './tools.js';
 
@@ -21,13 +21,7 @@ export const pagerdutyConnector: ConnectorModule = {
       apiToken: () => settings.api_token,
       routingKey: () => settings.routing_key,
       ...(settings.from_email === undefined ? {} : { fromEmail: settings.from_email }),
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     });
     return {
       id: 'pagerduty',

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
 import { HttpClient, basicAuth } from '../http/index.js';
 import { SecureEndpointClient } from './client.js';
 import { secureEndpointTools } from './tools.js';
@@ -21,13 +21,7 @@ export function createSecureEndpointClient(config: Config, dependencies: Connect
     product: 'secure_endpoint',
     baseUrl: baseUrl(config),
     auth: basicAuth(settings.client_id ?? '', settings.api_key ?? ''),
-    clock: dependencies.clock,
-    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-    ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-    ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-    ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-    ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-    ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+    ...httpDependencies(dependencies),
   });
   return new SecureEndpointClient(http, pageSize);
 }

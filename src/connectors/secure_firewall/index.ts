@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors/index.js';
-import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
 import { HttpClient, fmcTokenAuth } from '../http/index.js';
 import { SecureFirewallClient } from './client.js';
 import { secureFirewallTools } from './tools.js';
@@ -33,13 +33,7 @@ export function createSecureFirewallClient(config: Config, dependencies: Connect
     product: PRODUCT,
     baseUrl,
     auth,
-    clock: dependencies.clock,
-    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-    ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-    ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-    ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-    ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-    ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+    ...httpDependencies(dependencies),
   });
   return new SecureFirewallClient({ http, auth, ...(settings.domain_uuid === undefined ? {} : { domainUuid: settings.domain_uuid }) });
 }

@@ -1,4 +1,5 @@
 import type { ConnectorDependencies } from '../connector.js';
+import { httpDependencies } from '../connector.js';
 import { ConnectorInvalidResponseError, ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type AuthStrategy, type HttpResponse } from '../http/index.js';
 import { incidentListSchema, logAnalyticsResponseSchema, sentinelIncidentSchema, type LogAnalyticsResponse, type SentinelIncident } from './schemas.js';
 
@@ -82,13 +83,7 @@ export class SentinelClient {
       });
     const shared = {
       product: 'sentinel',
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     };
     this.logAnalytics = new HttpClient({ ...shared, baseUrl: options.logAnalyticsUrl, auth: auth(LOG_ANALYTICS_SCOPE) });
     this.management = new HttpClient({ ...shared, baseUrl: options.managementUrl, auth: auth(MANAGEMENT_SCOPE) });

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors/index.js';
-import { healthFromHeaders, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { healthFromHeaders, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
 import { ServiceNowClient } from './client.js';
 import { serviceNowTools } from './tools.js';
 
@@ -23,13 +23,7 @@ export const servicenowConnector: ConnectorModule = {
       instanceUrl: settings.instance_url!,
       username: settings.username!,
       password: settings.password!,
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     });
     return {
       id: 'servicenow',

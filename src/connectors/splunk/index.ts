@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors/index.js';
-import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule } from '../connector.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
 import { HttpClient, staticHeader, type AuthStrategy, type HttpClientOptions } from '../http/index.js';
 import { SplunkClient } from './client.js';
 import { splunkSessionAuth } from './session-auth.js';
@@ -15,13 +15,7 @@ const PRODUCT = 'splunk';
 
 function shared(dependencies: ConnectorDependencies): Omit<HttpClientOptions, 'product' | 'baseUrl' | 'auth'> {
   return {
-    clock: dependencies.clock,
-    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-    ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-    ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-    ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-    ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-    ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+    ...httpDependencies(dependencies),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDependencies } from '../connector.js';
+import { httpDependencies } from '../connector.js';
 import { HttpClient, joinUrl, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
 import {
   activityResponseSchema,
@@ -76,13 +77,7 @@ export class UmbrellaClient {
       product: UMBRELLA_PRODUCT,
       baseUrl: options.baseUrl,
       auth,
-      clock: dependencies.clock,
-      ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-      ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
-      ...(dependencies.logger === undefined ? {} : { logger: dependencies.logger }),
-      ...(dependencies.queue === undefined ? {} : { queue: dependencies.queue }),
-      ...(dependencies.breaker === undefined ? {} : { breaker: dependencies.breaker }),
-      ...(dependencies.timeoutMs === undefined ? {} : { timeoutMs: dependencies.timeoutMs }),
+      ...httpDependencies(dependencies),
     });
     this.reportPageSize = clamp(options.reportPageSize ?? 500, 1, REPORT_MAX_LIMIT);
     this.policyPageSize = clamp(options.policyPageSize ?? DESTINATIONS_MAX_LIMIT, 1, DESTINATIONS_MAX_LIMIT);
