@@ -1,6 +1,6 @@
 export { openStore, DEFAULT_MIGRATIONS_FOLDER, type Store, type StoreDatabase, type OpenStoreOptions } from './open.js';
 export { applyMigrations } from './migrate.js';
-export * as tables from './schema.js';
-export type { AuditLedgerRow } from './schema.js';
+export * as tables from './schema/index.js';
+export type { AuditLedgerRow } from './schema/index.js';
 export { IntegrationHealthRepository } from './integration-health-repository.js';
-export type { IntegrationHealthRow } from './schema.js';
+export type { IntegrationHealthRow } from './schema/index.js';

@@ -1,6 +1,6 @@
 import { desc } from 'drizzle-orm';
 import type { StoreDatabase } from './open.js';
-import { integrationHealth, type IntegrationHealthRow } from './schema.js';
+import { integrationHealth, type IntegrationHealthRow } from './schema/index.js';
 
 /** Saves and reads the last doctor result per integration. */
 export class IntegrationHealthRepository {

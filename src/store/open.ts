@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { applyMigrations } from './migrate.js';
-import * as schema from './schema.js';
+import * as schema from './schema/index.js';
 
 export type StoreDatabase = BetterSQLite3Database<typeof schema>;
 

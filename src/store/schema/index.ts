@@ -1,0 +1,4 @@
+export * from './audit.js';
+export * from './integration-health.js';
+export * from './approvals.js';
+export * from './runs.js';
