@@ -7,6 +7,7 @@ import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '
 import { loadCatalog, type ToolCatalog } from '../connectors/catalog/index.js';
 import type { ConnectorInstance, ConnectorModule } from '../connectors/connector.js';
 import { connectorDependencies } from '../connectors/registry.js';
+import { ToolRegistry } from '../gateway/tool-registry.js';
 import { IntegrationHealthRepository, openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 
@@ -42,6 +43,7 @@ export class Runtime {
   #logger: Logger | undefined;
   #secrets: readonly string[] | undefined;
   #catalog: ToolCatalog | undefined;
+  #tools: ToolRegistry | undefined;
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
   readonly #catalogDirectory: string | undefined;
@@ -134,6 +136,12 @@ export class Runtime {
 
   get fetch(): typeof fetch | undefined {
     return this.#fetch;
+  }
+
+  /** Every tool by id and alias (definitions and catalog entries). */
+  tools(): ToolRegistry {
+    this.#tools ??= new ToolRegistry(this.catalog());
+    return this.#tools;
   }
 
   integrationHealth(): IntegrationHealthRepository {
