@@ -207,6 +207,20 @@ const llmSchema = z
   })
   .prefault({});
 
+/** Addresses no block action may target (`deny_if_ip_in: [internal_cidrs]` in tools/*.yaml). */
+const DEFAULT_INTERNAL_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10', 'fc00::/7', 'fe80::/10', '::1/128'];
+
+const guardsSchema = z
+  .strictObject({
+    internal_cidrs: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { message: 'expected a CIDR such as 10.0.0.0/8' })).default(DEFAULT_INTERNAL_CIDRS),
+    /**
+     * Tags of hosts the argument guards must know (host name → tags), e.g. `srv-db-01: [crown-jewel]`.
+     * The inventory adds what it learns; these always apply.
+     */
+    asset_tags: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  })
+  .prefault({});
+
 const auditSchema = z
   .strictObject({
     /**
@@ -222,6 +236,8 @@ export const configSchema = z.strictObject({
   agent: z
     .strictObject({
       runtime: z.enum(['secure', 'standard']).default('secure'),
+      /** Agent and workflow runs at once in this process. */
+      max_concurrent: integer(1, 64).default(4),
     })
     .prefault({}),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -233,6 +249,7 @@ export const configSchema = z.strictObject({
   approvals: approvalsSchema,
   llm: llmSchema,
   audit: auditSchema,
+  guards: guardsSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

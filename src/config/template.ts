@@ -29,6 +29,7 @@ cisco:
 
 agent:
   runtime: secure            # secure: every write/execute needs approval | standard: as the agent YAML says
+  max_concurrent: 4          # agent and workflow runs at once
 
 log_level: info              # fatal | error | warn | info | debug | trace | silent
 audit_all_actions: true
@@ -93,4 +94,10 @@ llm:
 
 audit:
   durability: normal                # normal: survives a crash | full: also survives power loss (slower)
+
+guards:
+  # Block actions never target these (tools/*.yaml: deny_if_ip_in: [internal_cidrs]).
+  internal_cidrs: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, 169.254.0.0/16, 100.64.0.0/10, fc00::/7, fe80::/10, ::1/128]
+  # Host tags the guards must know, e.g. srv-db-01: [crown-jewel]; the inventory adds what it learns.
+  asset_tags: {}
 `;

@@ -39,6 +39,7 @@ cisco:
 
 agent:
   runtime: secure
+  max_concurrent: 4
 
 log_level: info
 audit_all_actions: true
@@ -108,5 +109,11 @@ llm:
 
 audit:
   durability: normal
+
+guards:
+  internal_cidrs: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, 169.254.0.0/16, 100.64.0.0/10, fc00::/7, fe80::/10, ::1/128]
+  # The lab's crown jewel (the inventory will report its tags too).
+  asset_tags:
+    srv-db-01: [crown-jewel, pci, production]
 `;
 }

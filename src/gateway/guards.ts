@@ -1,0 +1,56 @@
+import { BlockList, isIP } from 'node:net';
+import type { ToolGuards } from '../connectors/catalog/index.js';
+import type { ToolSubjects } from '../connectors/tool.js';
+
+/** Where guards get facts: configured internal ranges and the tags of a host. */
+export interface GuardContext {
+  internalCidrs: readonly string[];
+  /** Tags of a host (short name, lower case); [] when unknown. Throwing means "cannot decide" → denied. */
+  assetTags(hostname: string): Promise<readonly string[]> | readonly string[];
+}
+
+/**
+ * Checks a call's subjects against the tool's argument guards. Returns the reason to deny, or
+ * undefined when every guard passes. Any error while deciding is a denial (fail closed).
+ */
+export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, context: GuardContext): Promise<string | undefined> {
+  try {
+    const deniedTags = guards.deny_if_asset_tag ?? [];
+    for (const host of deniedTags.length === 0 ? [] : (subjects.hosts ?? [])) {
+      const name = host.trim().toLowerCase().split('.')[0] ?? '';
+      const tags = await context.assetTags(name);
+      const hit = deniedTags.find((tag) => tags.includes(tag));
+      if (hit !== undefined) return `host ${name} is tagged ${hit}`;
+    }
+    if (guards.deny_if_ip_in !== undefined && (subjects.ips ?? []).length > 0) {
+      const ranges = guards.deny_if_ip_in.flatMap((entry) => (entry === 'internal_cidrs' ? [...context.internalCidrs] : [entry]));
+      const blocked = blockListOf(ranges);
+      for (const ip of subjects.ips ?? []) {
+        const family = isIP(ip.trim());
+        if (family === 0) return `"${ip}" is not an IP address`;
+        if (blocked.check(ip.trim(), family === 4 ? 'ipv4' : 'ipv6')) return `${ip} is inside a protected range (${ranges.join(', ')})`;
+      }
+    }
+    const protectedDomains = guards.deny_if_domain_in ?? [];
+    for (const domain of protectedDomains.length === 0 ? [] : (subjects.domains ?? [])) {
+      const name = domain.trim().toLowerCase().replace(/\.$/, '');
+      const protectedDomain = protectedDomains.find((entry) => name === entry.toLowerCase() || name.endsWith(`.${entry.toLowerCase()}`));
+      if (protectedDomain !== undefined) return `${name} is inside the protected domain ${protectedDomain}`;
+    }
+    return undefined;
+  } catch (error) {
+    return `guard check failed: ${(error as Error).message}`;
+  }
+}
+
+function blockListOf(ranges: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const range of ranges) {
+    const [address, prefixText] = range.split('/');
+    const family = isIP(address ?? '');
+    const prefix = Number(prefixText);
+    if (family === 0 || !Number.isInteger(prefix)) throw new Error(`bad CIDR ${range}`);
+    list.addSubnet(address!, prefix, family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
