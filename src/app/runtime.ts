@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { ApprovalService } from '../approvals/index.js';
 import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
 import { configSchema, homePaths, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
 import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { loadCatalog, type ToolCatalog } from '../connectors/catalog/index.js';
 import type { ConnectorInstance, ConnectorModule } from '../connectors/connector.js';
@@ -40,6 +42,7 @@ export class Runtime {
   #config: LoadedConfig | undefined;
   #store: Store | undefined;
   #ledger: AuditLedger | undefined;
+  #approvals: ApprovalService | undefined;
   #logger: Logger | undefined;
   #secrets: readonly string[] | undefined;
   #catalog: ToolCatalog | undefined;
@@ -69,6 +72,7 @@ export class Runtime {
   reloadConfig(): void {
     this.#config = undefined;
     this.#secrets = undefined;
+    this.#approvals = undefined;
     this.#connectors.clear();
   }
 
@@ -92,6 +96,25 @@ export class Runtime {
   ledger(): AuditLedger {
     this.#ledger ??= new AuditLedger({ sqlite: this.store().sqlite, clock: this.clock, redactor: this.redactor });
     return this.#ledger;
+  }
+
+  /** The approval state machine, with settings from config `approvals.*` (no user-group resolver yet). */
+  approvals(): ApprovalService {
+    if (this.#approvals === undefined) {
+      const settings = this.config().effective.approvals;
+      this.#approvals = new ApprovalService({
+        db: this.store().db,
+        clock: this.clock,
+        audit: this.ledger(),
+        settings: {
+          approvers: settings.approvers,
+          expiryMs: parseDuration(settings.expiry, 'approvals.expiry'),
+          allowSelfApproval: settings.allow_self_approval,
+          criticalTools: settings.critical_tools,
+        },
+      });
+    }
+    return this.#approvals;
   }
 
   logger(): Logger {
@@ -153,6 +176,7 @@ export class Runtime {
     this.#store?.close();
     this.#store = undefined;
     this.#ledger = undefined;
+    this.#approvals = undefined;
   }
 
   #configOrUndefined(): LoadedConfig | undefined {

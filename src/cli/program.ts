@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
+import { approvalsCommand } from './commands/approvals-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { configCommand } from './commands/config-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
     });
   program.addCommand(configCommand(context));
   program.addCommand(auditCommand(context));
+  program.addCommand(approvalsCommand(context));
   program.addCommand(statusCommand(context));
   program.addCommand(doctorCommand(context));
   program.addCommand(labCommand(context));
