@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { agentCommand } from './commands/agent-command.js';
 import { VERSION } from '../app/version.js';
 import { approvalsCommand } from './commands/approvals-command.js';
 import { auditCommand } from './commands/audit-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(statusCommand(context));
   program.addCommand(doctorCommand(context));
   program.addCommand(labCommand(context));
+  program.addCommand(agentCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

@@ -1,0 +1,53 @@
+import type { ToolScope } from '../../connectors/tool.js';
+
+/** A step as written, read defensively: fields of the wrong type are left out (the schema reports them). */
+export interface RawStep {
+  index: number;
+  name?: string;
+  tool?: string;
+  /** The params mapping, when `params` is one. */
+  params?: Record<string, unknown>;
+  condition?: string;
+  requiresApproval?: boolean;
+}
+
+/** The parts of an agent file the cross-field checks need, tolerant of schema errors elsewhere. */
+export interface RawAgent {
+  runtime: 'secure' | 'standard';
+  /** Granted or not; undefined when the file's value is not a boolean (the schema reports it, scope checks skip it). */
+  permissions: Record<ToolScope, boolean | undefined>;
+  tools: Array<{ index: number; name: string }>;
+  steps: RawStep[];
+}
+
+/** Reads the raw YAML data so semantic checks run even when the schema found problems elsewhere. */
+export function readRawAgent(raw: Record<string, unknown>): RawAgent {
+  const permissions = isMapping(raw.permissions) ? raw.permissions : raw.permissions === undefined ? {} : undefined;
+  const granted = (scope: ToolScope): boolean | undefined => {
+    if (permissions === undefined) return undefined;
+    const value = permissions[scope];
+    return value === undefined ? false : typeof value === 'boolean' ? value : undefined;
+  };
+  const tools = Array.isArray(raw.tools) ? raw.tools : [];
+  const steps = Array.isArray(raw.steps) ? raw.steps : [];
+  return {
+    runtime: raw.runtime === 'standard' ? 'standard' : 'secure',
+    permissions: { read: granted('read'), write: granted('write'), execute: granted('execute') },
+    tools: tools.flatMap((name, index) => (typeof name === 'string' && name !== '' ? [{ index, name }] : [])),
+    steps: steps.map((step, index) => {
+      if (!isMapping(step)) return { index };
+      return {
+        index,
+        ...(typeof step.name === 'string' ? { name: step.name } : {}),
+        ...(typeof step.tool === 'string' && step.tool !== '' ? { tool: step.tool } : {}),
+        ...(isMapping(step.params) ? { params: step.params } : {}),
+        ...(typeof step.condition === 'string' ? { condition: step.condition } : {}),
+        ...(typeof step.requires_approval === 'boolean' ? { requiresApproval: step.requires_approval } : {}),
+      };
+    }),
+  };
+}
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
