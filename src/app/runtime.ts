@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { ApprovalService } from '../approvals/index.js';
 import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
-import { configSchema, homePaths, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
+import { configSchema, homePaths, integrationStatuses, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
+import { DefenseClawError } from '../core/errors/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '../core/logger.js';
@@ -10,6 +11,10 @@ import { loadCatalog, type ToolCatalog } from '../connectors/catalog/index.js';
 import type { ConnectorInstance, ConnectorModule } from '../connectors/connector.js';
 import { connectorDependencies } from '../connectors/registry.js';
 import { ToolRegistry } from '../gateway/tool-registry.js';
+import { Gateway } from '../gateway/gateway.js';
+import { AgentRunner } from '../agents/runner/agent-runner.js';
+import type { RunEventRecord } from '../agents/runner/run-store.js';
+import { RunRepository } from '../store/index.js';
 import { IntegrationHealthRepository, openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 
@@ -47,6 +52,9 @@ export class Runtime {
   #secrets: readonly string[] | undefined;
   #catalog: ToolCatalog | undefined;
   #tools: ToolRegistry | undefined;
+  #gateway: Gateway | undefined;
+  #runner: AgentRunner | undefined;
+  #runEventListeners = new Set<(event: RunEventRecord) => void>();
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
   readonly #catalogDirectory: string | undefined;
@@ -74,11 +82,21 @@ export class Runtime {
     this.#secrets = undefined;
     this.#approvals = undefined;
     this.#connectors.clear();
+    this.#gateway = undefined;
+    this.#runner = undefined;
   }
 
   /** True once the logger was built (so a command that never needed one leaves no log file). */
   get hasLogger(): boolean {
     return this.#logger !== undefined;
+  }
+
+  /**
+   * The principal runs started by this process act for (approvals bind to it). It is the audit
+   * actor (`cli:<os user>`), not `approvals.cli_identity`: that is who this user approves as.
+   */
+  requester(): string {
+    return this.actor;
   }
 
   databaseExists(): boolean {
@@ -146,6 +164,14 @@ export class Runtime {
   connector(module: ConnectorModule): ConnectorInstance {
     let instance = this.#connectors.get(module.id);
     if (instance === undefined) {
+      // Fail closed: an unconfigured integration is never called with empty credentials.
+      const status = integrationStatuses(this.config()).find((candidate) => candidate.name === module.integration);
+      if (status !== undefined && !status.configured) {
+        throw new DefenseClawError(
+          `${module.integration} is not configured${status.enabled ? `: missing ${status.missing.join(', ')}` : ' (not in cisco.products)'}`,
+          { code: 'integration_not_configured', exitCode: 2 },
+        );
+      }
       const dependencies = connectorDependencies(module, this.catalog(), {
         clock: this.clock,
         logger: this.logger(),
@@ -165,6 +191,57 @@ export class Runtime {
   tools(): ToolRegistry {
     this.#tools ??= new ToolRegistry(this.catalog());
     return this.#tools;
+  }
+
+  /** The one door to every tool: every caller's calls go through it. */
+  gateway(): Gateway {
+    if (this.#gateway === undefined) {
+      const config = this.config().config;
+      this.#gateway = new Gateway({
+        registry: this.tools(),
+        audit: this.ledger(),
+        approvals: this.approvals(),
+        guards: {
+          internalCidrs: config.guards.internal_cidrs,
+          assetTags: (hostname) => config.guards.asset_tags[hostname] ?? [],
+        },
+        liveTool: (tool) => {
+          const live = ToolRegistry.liveTool(this.connector(tool.module), tool.id);
+          if (live === undefined) throw new Error(`${tool.id} is not available from its connector`);
+          return live;
+        },
+        clock: this.clock,
+        logger: this.logger(),
+        runtime: config.agent.runtime,
+      });
+    }
+    return this.#gateway;
+  }
+
+  runs(): RunRepository {
+    return new RunRepository(this.store().db);
+  }
+
+  /** Agent and workflow runs (at most agent.max_concurrent at once in this process). */
+  runner(): AgentRunner {
+    this.#runner ??= new AgentRunner({
+      gateway: this.gateway(),
+      registry: this.tools(),
+      store: this.runs(),
+      clock: this.clock,
+      logger: this.logger(),
+      maxConcurrent: this.config().config.agent.max_concurrent,
+      onEvent: (event) => {
+        for (const listener of this.#runEventListeners) listener(event);
+      },
+    });
+    return this.#runner;
+  }
+
+  /** Follow run events of this process (progress output). Returns an unsubscribe. */
+  onRunEvent(listener: (event: RunEventRecord) => void): () => void {
+    this.#runEventListeners.add(listener);
+    return () => this.#runEventListeners.delete(listener);
   }
 
   integrationHealth(): IntegrationHealthRepository {

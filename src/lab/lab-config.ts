@@ -93,7 +93,8 @@ slack:
   permissions: {}
 
 approvals:
-  approvers: [UAPPROVER1, UAPPROVER2]
+  approvers: [U0LABAPR01, U0LABAPR02, S0LABAPPRV]
+  cli_identity: U0LABAPR01          # who "defenseclaw approvals approve" decides as in the lab
   expiry: 1h
   allow_self_approval: false
   critical_tools: []

@@ -5,6 +5,7 @@ import { AGENT_NAME_PATTERN, AGENT_TYPES, agentScaffold, validateAgentFile, vali
 import { writeFileAtomic } from '../../config/index.js';
 import { DefenseClawError, InputError, UsageError, formatProblem, type InputProblem } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { agentListCommand, agentLogsCommand, agentResumeCommand, agentRunCommand } from './agent-run-commands.js';
 import { printJson, printLine, printNote } from '../output.js';
 
 /** Agent files are not secret: readable by the team, like any source file. */
@@ -15,6 +16,10 @@ export function agentCommand(context: CommandContext): Command {
   const command = new Command('agent').description('write, check and run deterministic YAML agents');
   command.addCommand(agentValidateCommand(context));
   command.addCommand(agentNewCommand(context));
+  command.addCommand(agentListCommand(context));
+  command.addCommand(agentRunCommand(context));
+  command.addCommand(agentResumeCommand(context));
+  command.addCommand(agentLogsCommand(context));
   return command;
 }
 

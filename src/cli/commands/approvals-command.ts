@@ -3,6 +3,7 @@ import type { Runtime } from '../../app/runtime.js';
 import { ApprovalNotFoundError, type Approval, type ApprovalDecision } from '../../approvals/index.js';
 import { UsageError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { resumeRunsWaitingOn } from '../run-progress.js';
 import { printJson, printLine, printNote, renderTable } from '../output.js';
 import { parsePositiveInteger } from '../time-options.js';
 
@@ -97,8 +98,10 @@ async function decide(context: CommandContext, id: string, decision: ApprovalDec
   // Refuse an unknown id before opening (and so creating) the database.
   if (!runtime.databaseExists()) throw new ApprovalNotFoundError(id);
   const approval = await runtime.approvals().decide(id, identity, decision, options.reason, { actor: `${runtime.actor} as ${identity}` });
+  // A run waiting on this approval continues here when no live process holds it (e.g. after a restart).
+  const resumed = approval.state === 'pending' ? [] : await resumeRunsWaitingOn(runtime, approval.id);
   if (options.json === true) {
-    printJson(context.io, toJson(approval));
+    printJson(context.io, { ...toJson(approval), resumed_runs: resumed.map((outcome) => ({ run_id: outcome.runId, status: outcome.status })) });
     return;
   }
   if (approval.state === 'pending') {
@@ -106,6 +109,7 @@ async function decide(context: CommandContext, id: string, decision: ApprovalDec
   } else {
     printLine(context.io, `${approval.state} ${approval.id} (${approval.tool}) as ${identity}`);
   }
+  for (const outcome of resumed) printLine(context.io, `resumed run ${outcome.runId}: ${outcome.status}${outcome.error === undefined ? '' : ` (${outcome.error})`}`);
 }
 
 function lookup(runtime: Runtime, id: string): Approval {
