@@ -15,6 +15,7 @@ import { Gateway } from '../gateway/gateway.js';
 import { AgentRunner } from '../agents/runner/agent-runner.js';
 import type { RunEventRecord } from '../agents/runner/run-store.js';
 import { RunRepository } from '../store/index.js';
+import { WorkflowService } from '../agents/workflow/workflow-service.js';
 import { IntegrationHealthRepository, openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 
@@ -236,6 +237,18 @@ export class Runtime {
       },
     });
     return this.#runner;
+  }
+
+  workflows(): WorkflowService {
+    return new WorkflowService({
+      store: this.runs(),
+      runner: this.runner(),
+      gateway: this.gateway(),
+      tools: this.tools(),
+      audit: this.ledger(),
+      clock: this.clock,
+      actor: this.actor,
+    });
   }
 
   /** Follow run events of this process (progress output). Returns an unsubscribe. */

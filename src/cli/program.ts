@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit-command.js';
 import { configCommand } from './commands/config-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { labCommand } from './commands/lab-command.js';
+import { workflowCommand } from './commands/workflow-command.js';
 import { statusCommand } from './commands/status-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(statusCommand(context));
   program.addCommand(doctorCommand(context));
   program.addCommand(labCommand(context));
+  program.addCommand(workflowCommand(context));
   program.addCommand(agentCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AGENT_NAME_PATTERN } from '../definition/index.js';
+
+/** The seed's workflow format: a trigger and steps of actions. */
+export const workflowStepSchema = z.strictObject({
+  /** The step's name (later steps and conditions refer to its output by it). */
+  action: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a lower-case name such as open_ticket' }),
+  tool: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).optional(),
+  condition: z.string().min(1).optional(),
+  requires_approval: z.boolean().optional(),
+});
+
+export const workflowTriggerSchema = z.strictObject({
+  type: z.enum(['event', 'schedule', 'manual']),
+  /** Event source: cisco-xdr (new incidents), crowdstrike (alerts) or sentinel (incidents). */
+  source: z.enum(['cisco-xdr', 'crowdstrike', 'sentinel']).optional(),
+  /** A condition over each new item (`severity >= high and status == 'New'`). */
+  filter: z.string().min(1).optional(),
+  /** For schedule triggers: a cron expression (run by the scheduler). */
+  cron: z.string().min(1).optional(),
+});
+
+export const workflowSchema = z
+  .strictObject({
+    name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected a lower-case name such as auto-threat-response' }),
+    description: z.string().min(1).optional(),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.0.0'),
+    runtime: z.enum(['secure', 'standard']).default('secure'),
+    /** Optional: when absent, the scopes of the tools its steps use are granted (shown by `workflow list`). */
+    permissions: z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) }).optional(),
+    trigger: workflowTriggerSchema,
+    steps: z.array(workflowStepSchema).min(1),
+  })
+  .superRefine((workflow, context) => {
+    if (workflow.trigger.type === 'event' && workflow.trigger.source === undefined) {
+      context.addIssue({ code: 'custom', path: ['trigger', 'source'], message: 'an event trigger needs a source (cisco-xdr, crowdstrike or sentinel)' });
+    }
+    if (workflow.trigger.type === 'schedule' && workflow.trigger.cron === undefined) {
+      context.addIssue({ code: 'custom', path: ['trigger', 'cron'], message: 'a schedule trigger needs a cron expression' });
+    }
+    const seen = new Set<string>();
+    workflow.steps.forEach((step, index) => {
+      if (seen.has(step.action)) context.addIssue({ code: 'custom', path: ['steps', index, 'action'], message: `duplicate action ${step.action}` });
+      seen.add(step.action);
+    });
+  });
+
+export type WorkflowDefinition = z.infer<typeof workflowSchema>;

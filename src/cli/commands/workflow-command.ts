@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import type { RunOutcome } from '../../agents/runner/agent-runner.js';
+import type { CommandContext } from '../context.js';
+import { printJson, printLine, renderTable } from '../output.js';
+import { driveRun, formatRunEvent } from '../run-progress.js';
+
+/** `defenseclaw workflow …`: triggered automations (register, activate, run, poll). */
+export function workflowCommand(context: CommandContext): Command {
+  const command = new Command('workflow').description('register, activate and run triggered workflows');
+
+  command
+    .command('register')
+    .description('validate a workflow file and register it (inactive until activated)')
+    .argument('<file>', 'the workflow definition, e.g. agents/workflows/auto-threat-response.yaml')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      const definition = context.runtime().workflows().register(resolve(context.io.cwd, file));
+      if (options.json === true) printJson(context.io, { name: definition.name, version: definition.version, trigger: definition.trigger, steps: definition.steps.length });
+      else printLine(context.io, `registered ${definition.name} v${definition.version} (${definition.trigger.type} trigger${definition.trigger.source === undefined ? '' : ` on ${definition.trigger.source}`}); activate it with \`defenseclaw workflow activate ${definition.name}\``);
+    });
+
+  for (const [name, active] of [
+    ['activate', true],
+    ['deactivate', false],
+  ] as const) {
+    command
+      .command(name)
+      .description(active ? 'start polling the workflow’s trigger' : 'stop the workflow’s trigger')
+      .argument('<name>', 'the workflow name')
+      .option('--json', 'print the result as JSON')
+      .action((workflow: string, options: { json?: boolean }) => {
+        context.runtime().workflows().setActive(workflow, active);
+        if (options.json === true) printJson(context.io, { name: workflow, active });
+        else printLine(context.io, `${workflow} ${active ? 'activated' : 'deactivated'}`);
+      });
+  }
+
+  command
+    .command('list')
+    .description('registered workflows')
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) => {
+      const rows = context.runtime().databaseExists() ? context.runtime().workflows().list() : [];
+      if (options.json === true) {
+        printJson(context.io, rows.map((row) => ({ name: row.name, version: row.version, active: row.active, trigger: row.parsed.trigger, steps: row.parsed.steps.length, source_file: row.sourceFile, updated_at: row.updatedAt })));
+        return;
+      }
+      context.io.stdout.write(
+        renderTable(
+          ['name', 'version', 'active', 'trigger', 'steps'],
+          rows.map((row) => [row.name, row.version, row.active ? 'yes' : 'no', `${row.parsed.trigger.type}${row.parsed.trigger.source === undefined ? '' : ` ${row.parsed.trigger.source}`}${row.parsed.trigger.filter === undefined ? '' : ` [${row.parsed.trigger.filter}]`}`, row.parsed.steps.length]),
+          80,
+        ),
+      );
+    });
+
+  command
+    .command('run')
+    .description('run a workflow now (an event workflow runs once for each new matching item of its source)')
+    .argument('<name>', 'the workflow name')
+    .option('--dry-run', 'perform reads, make no write/execute call; fires nothing')
+    .option('--detach', 'return when a run waits for an approval')
+    .option('--json', 'print the outcomes as JSON')
+    .action(async (name: string, options: { dryRun?: boolean; detach?: boolean; json?: boolean }) => {
+      const runtime = context.runtime();
+      const quiet = options.json === true;
+      const stop = quiet ? () => {} : runtime.onRunEvent((event) => printLine(context.io, formatRunEvent(event)));
+      const outcomes: Array<{ key: string; outcome: RunOutcome }> = [];
+      try {
+        for (const run of await runtime.workflows().run(name, { dryRun: options.dryRun === true, requester: runtime.requester() })) {
+          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.detach === true, quiet }) });
+        }
+      } finally {
+        stop();
+      }
+      if (options.json === true) printJson(context.io, outcomes.map(({ key, outcome }) => ({ trigger: key, run_id: outcome.runId, status: outcome.status, approval_id: outcome.approvalId ?? null, error: outcome.error ?? null })));
+      else if (outcomes.length === 0) printLine(context.io, `${name}: nothing new to run`);
+      else for (const { key, outcome } of outcomes) printLine(context.io, `${name} [${key}]: run ${outcome.runId} ${outcome.status}${outcome.approvalId === undefined ? '' : ` (approval ${outcome.approvalId})`}`);
+      if (outcomes.some(({ outcome }) => outcome.status === 'failed')) context.fail(1);
+    });
+
+  command
+    .command('poll')
+    .description('one polling round of every active event workflow (the bot does this on a schedule)')
+    .option('--json', 'print the outcomes as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const runtime = context.runtime();
+      const rounds = await runtime.workflows().poll({ requester: runtime.requester() });
+      if (options.json === true) printJson(context.io, rounds.map((round) => ({ workflow: round.workflow, runs: round.runs.map(({ key, outcome }) => ({ trigger: key, run_id: outcome.runId, status: outcome.status, approval_id: outcome.approvalId ?? null })) })));
+      else for (const round of rounds) printLine(context.io, `${round.workflow}: ${round.runs.length} new run(s)${round.runs.map(({ key, outcome }) => `\n  [${key}] ${outcome.runId} ${outcome.status}`).join('')}`);
+    });
+
+  return command;
+}
