@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../src/lab/lab-server.js';
+import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
+import { REPO_ROOT } from '../helpers/spawn.js';
+import { runCli, temporaryHome } from '../helpers/cli.js';
+import { journal } from '../helpers/lab-config.js';
+
+const WORKFLOW = join(REPO_ROOT, 'agents', 'workflows', 'auto-threat-response.yaml');
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** POSTs that only read (searches, entity lookups, token requests). */
+const READ_POSTS = [/\/oauth2\/token$/, /\/auth\/v2\/token$/, /\/iroh-enrich\//, /\/iroh-inspect\//, /\/respond\/observables$/, /\/generatetoken$/, /\/refreshtoken$/, /\/query$/, /\/entities\/(devices|alerts)\/v2$/, /\/search\/v2\/jobs\/export$/, /\/auth\/login$/, /\/oauth2\/v2\.0\/token$/, /\/categorization\/?$/];
+
+let home: ReturnType<typeof temporaryHome>;
+let lab: Lab;
+beforeEach(async () => {
+  home = temporaryHome();
+  lab = await startLab({ products: ALL_SIMULATORS });
+  expect((await runCli(['lab', 'init', '--url', lab.url], { home: home.home })).code).toBe(0);
+});
+afterEach(async () => {
+  await lab.close();
+  home.cleanup();
+});
+
+const cli = (args: string[]) => runCli(args, { home: home.home });
+const writes = async () => (await journal(lab.url)).filter((entry) => MUTATING.has(entry.method) && !READ_POSTS.some((pattern) => pattern.test(entry.path)));
+
+describe('workflows against the lab', () => {
+  it('registers the seed’s auto-threat-response inactive, and lists it', async () => {
+    const registered = await cli(['workflow', 'register', WORKFLOW, '--json']);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(JSON.parse(registered.stdout)).toMatchObject({ name: 'auto-threat-response', trigger: { type: 'event', source: 'cisco-xdr' }, steps: 3 });
+    const listed = JSON.parse((await cli(['workflow', 'list', '--json'])).stdout);
+    expect(listed).toEqual([expect.objectContaining({ name: 'auto-threat-response', active: false })]);
+  });
+
+  it('dry run: reads the trigger source and the endpoint, makes no write or execute request, fires nothing', async () => {
+    await cli(['workflow', 'register', WORKFLOW]);
+    const dry = await cli(['workflow', 'run', 'auto-threat-response', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual([expect.objectContaining({ trigger: 'XDR-2026-001234', status: 'succeeded' })]);
+    expect(await writes()).toEqual([]);
+    expect(JSON.parse((await cli(['approvals', 'list', '--json'])).stdout)).toEqual([]);
+    // Nothing was marked fired: a real run still sees the incident.
+    await cli(['workflow', 'activate', 'auto-threat-response']);
+    const polled = JSON.parse((await cli(['workflow', 'poll', '--json'])).stdout);
+    expect(polled[0].runs).toHaveLength(1);
+  });
+
+  it('runs each matching incident once, pausing at its approval step, and continues after the decision', async () => {
+    await cli(['workflow', 'register', WORKFLOW]);
+    await cli(['workflow', 'activate', 'auto-threat-response']);
+    const first = JSON.parse((await cli(['workflow', 'poll', '--json'])).stdout);
+    expect(first).toEqual([{ workflow: 'auto-threat-response', runs: [expect.objectContaining({ trigger: 'XDR-2026-001234', status: 'waiting_approval' })] }]);
+    const again = JSON.parse((await cli(['workflow', 'poll', '--json'])).stdout);
+    expect(again[0].runs).toEqual([]);
+    expect(await writes()).toEqual([]);
+    const approvalId = first[0].runs[0].approval_id as string;
+    const approved = await cli(['approvals', 'approve', approvalId, '--json']);
+    expect(approved.code, approved.stderr).toBe(0);
+    // The isolation ran once; the run now waits for the ticket's approval.
+    const isolations = (await writes()).filter((entry) => entry.path.endsWith('/isolation'));
+    expect(isolations.map((entry) => entry.method)).toEqual(['PUT']);
+    const pending = JSON.parse((await cli(['approvals', 'list', '--pending', '--json'])).stdout);
+    expect(pending).toEqual([expect.objectContaining({ tool: 'servicenow.create_incident' })]);
+    await cli(['approvals', 'approve', pending[0].id]);
+    const runId = first[0].runs[0].run_id as string;
+    const logs = (await cli(['agent', 'logs', runId, '--json'])).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(logs.at(-1)).toMatchObject({ type: 'run_finished', message: 'run succeeded' });
+  });
+
+  it('deactivated workflows are not polled', async () => {
+    await cli(['workflow', 'register', WORKFLOW]);
+    await cli(['workflow', 'activate', 'auto-threat-response']);
+    await cli(['workflow', 'deactivate', 'auto-threat-response']);
+    expect(JSON.parse((await cli(['workflow', 'poll', '--json'])).stdout)).toEqual([]);
+    expect((await cli(['workflow', 'activate', 'nope'])).code).toBe(2);
+  });
+
+  it('refuses a broken workflow with file:line:col and exit 2', async () => {
+    const file = join(home.home, 'broken.yaml');
+    writeFileSync(file, 'name: broken-flow\ntrigger:\n  type: event\n  source: cisco-xdr\n  filter: severity >=\nsteps:\n  - action: page\n    tool: pagerduty.no_such_tool\n');
+    const result = await cli(['workflow', 'register', file]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`${file}:5:11: trigger\\.filter: bad condition at column \\d+`)),
+      expect.stringMatching(new RegExp(`${file}:8:11: steps\\.0\\.tool: unknown tool pagerduty\\.no_such_tool`)),
+    ]);
+  });
+});
