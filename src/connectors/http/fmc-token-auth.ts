@@ -5,6 +5,7 @@ import { ConnectorAuthError } from './errors.js';
 import { describeRequest } from './error-mapping.js';
 import { callTokenEndpoint, untilAborted } from './token-endpoint.js';
 import { joinUrl } from './url.js';
+import { CredentialCache } from './credential-cache.js';
 
 export const FMC_GENERATE_TOKEN_PATH = '/api/fmc_platform/v1/auth/generatetoken';
 export const FMC_REFRESH_TOKEN_PATH = '/api/fmc_platform/v1/auth/refreshtoken';
@@ -54,11 +55,11 @@ export function fmcTokenAuth(options: FmcTokenAuthOptions): FmcTokenAuth {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const earlyRefreshMs = (options.earlyRefreshSeconds ?? 60) * 1000;
-  let session: FmcSession | undefined;
-  let inFlight: Promise<FmcSession> | undefined;
-  let generation = 0;
+  // Declared before use by secretValues(); assigned once the token functions exist.
+  let cache: CredentialCache<FmcSession> | undefined;
   const secretValues = (): readonly string[] => {
     const values = [options.password, basicCredentials(options.username, options.password)];
+    const session = cache?.peek();
     if (session !== undefined) values.push(session.accessToken, session.refreshToken);
     return values;
   };
@@ -113,38 +114,24 @@ export function fmcTokenAuth(options: FmcTokenAuthOptions): FmcTokenAuth {
     }
   }
 
-  function currentSession(): Promise<FmcSession> {
-    if (session !== undefined && clock.now().getTime() < session.refreshAtMs) return Promise.resolve(session);
-    if (inFlight === undefined) {
-      const started = generation;
-      const previous = session;
-      const flight = (previous !== undefined && previous.refreshes < FMC_MAX_REFRESHES ? refresh(previous) : generate()).then((next) => {
-        if (started === generation) session = next;
-        return next;
-      });
-      inFlight = flight;
-      const clear = () => {
-        if (inFlight === flight) inFlight = undefined;
-      };
-      flight.then(clear, clear);
-    }
-    return inFlight;
-  }
+  cache = new CredentialCache<FmcSession>(
+    (previous) => (previous !== undefined && previous.refreshes < FMC_MAX_REFRESHES ? refresh(previous) : generate()),
+    (session) => clock.now().getTime() < session.refreshAtMs,
+  );
+  const sessions = cache;
 
   return {
     name: 'fmc-token',
     async authorize(request, signal) {
-      const current = await untilAborted(currentSession(), signal);
+      const current = await untilAborted(sessions.get(), signal);
       request.headers.set('x-auth-access-token', current.accessToken);
     },
     invalidate() {
-      generation += 1;
-      session = undefined;
-      inFlight = undefined;
+      sessions.invalidate();
     },
-    domainUuid: () => session?.domainUuid,
+    domainUuid: () => sessions.peek()?.domainUuid,
     async resolveDomainUuid(signal) {
-      const current = await untilAborted(currentSession(), signal);
+      const current = await untilAborted(sessions.get(), signal);
       if (current.domainUuid === undefined) {
         throw new ConnectorAuthError(`${options.product} POST ${FMC_GENERATE_TOKEN_PATH}: no DOMAIN_UUID in the token response`, {
           product: options.product,

@@ -5,6 +5,7 @@ import { basicCredentials } from './auth.js';
 import { ConnectorAuthError } from './errors.js';
 import { describeRequest } from './error-mapping.js';
 import { callTokenEndpoint, untilAborted } from './token-endpoint.js';
+import { CredentialCache } from './credential-cache.js';
 
 export interface OAuth2ClientCredentialsOptions {
   product: string;
@@ -51,10 +52,6 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
   const earlyRefreshSeconds = options.earlyRefreshSeconds ?? 60;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const tokenUrl = new URL(options.tokenUrl);
-  let cached: CachedToken | undefined;
-  let inFlight: Promise<CachedToken> | undefined;
-  // Bumped by invalidate(), so a token request started before it cannot repopulate the cache.
-  let generation = 0;
   const issuedTokens: string[] = [];
 
   const secretValues = (): readonly string[] => [options.clientSecret, basicCredentials(options.clientId, options.clientSecret), ...issuedTokens];
@@ -95,35 +92,16 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
     return { accessToken, refreshAtMs: clock.now().getTime() + (expiresInSeconds - earlySeconds) * 1000 };
   }
 
-  function currentToken(): Promise<CachedToken> {
-    if (cached !== undefined && clock.now().getTime() < cached.refreshAtMs) return Promise.resolve(cached);
-    if (inFlight === undefined) {
-      const started = generation;
-      const flight = fetchToken().then(
-        (token) => {
-          if (started === generation) cached = token;
-          return token;
-        },
-      );
-      inFlight = flight;
-      const clear = () => {
-        if (inFlight === flight) inFlight = undefined;
-      };
-      flight.then(clear, clear);
-    }
-    return inFlight;
-  }
+  const cache = new CredentialCache<CachedToken>(fetchToken, (token) => clock.now().getTime() < token.refreshAtMs);
 
   return {
     name: 'oauth2-client-credentials',
     async authorize(request, signal) {
-      const token = await untilAborted(currentToken(), signal);
+      const token = await untilAborted(cache.get(), signal);
       request.headers.set('authorization', `Bearer ${token.accessToken}`);
     },
     invalidate() {
-      generation += 1;
-      cached = undefined;
-      inFlight = undefined;
+      cache.invalidate();
     },
     secretValues,
   };

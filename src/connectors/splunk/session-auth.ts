@@ -3,6 +3,7 @@ import type { AuthStrategy } from '../http/index.js';
 import { ConnectorAuthError } from '../http/index.js';
 import { callTokenEndpoint, untilAborted } from '../http/token-endpoint.js';
 import { joinUrl } from '../http/index.js';
+import { CredentialCache } from '../http/credential-cache.js';
 
 export const SPLUNK_LOGIN_PATH = '/services/auth/login';
 
@@ -27,10 +28,11 @@ const loginSchema = z.object({ sessionKey: z.string().min(1) }).loose();
  */
 export function splunkSessionAuth(options: SplunkSessionAuthOptions): AuthStrategy {
   const fetchFunction = options.fetch ?? globalThis.fetch;
-  let sessionKey: string | undefined;
-  let inFlight: Promise<string> | undefined;
-  let generation = 0;
-  const secretValues = (): readonly string[] => (sessionKey === undefined ? [options.password] : [options.password, sessionKey]);
+  let cache: CredentialCache<string> | undefined;
+  const secretValues = (): readonly string[] => {
+    const sessionKey = cache?.peek();
+    return sessionKey === undefined ? [options.password] : [options.password, sessionKey];
+  };
 
   async function login(): Promise<string> {
     const url = joinUrl(options.baseUrl, SPLUNK_LOGIN_PATH);
@@ -56,32 +58,17 @@ export function splunkSessionAuth(options: SplunkSessionAuthOptions): AuthStrate
     return parsed.sessionKey;
   }
 
-  function currentKey(): Promise<string> {
-    if (sessionKey !== undefined) return Promise.resolve(sessionKey);
-    if (inFlight === undefined) {
-      const started = generation;
-      const flight = login().then((key) => {
-        if (started === generation) sessionKey = key;
-        return key;
-      });
-      inFlight = flight;
-      const clear = () => {
-        if (inFlight === flight) inFlight = undefined;
-      };
-      flight.then(clear, clear);
-    }
-    return inFlight;
-  }
+  // Session keys have no stated lifetime: kept until a 401 makes HttpClient invalidate them.
+  cache = new CredentialCache<string>(() => login());
+  const keys = cache;
 
   return {
     name: 'splunk-session',
     async authorize(request, signal) {
-      request.headers.set('authorization', `Splunk ${await untilAborted(currentKey(), signal)}`);
+      request.headers.set('authorization', `Splunk ${await untilAborted(keys.get(), signal)}`);
     },
     invalidate() {
-      generation += 1;
-      sessionKey = undefined;
-      inFlight = undefined;
+      keys.invalidate();
     },
     secretValues,
   };
