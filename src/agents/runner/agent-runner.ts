@@ -89,13 +89,16 @@ export class AgentRunner {
   async #execute(runId: string): Promise<RunOutcome> {
     const { store, clock } = this.#options;
     const leaseMs = this.#options.leaseMs ?? 60_000;
-    const run = store.getRun(runId);
-    if (run === undefined) return { runId, status: 'failed', error: `no run ${runId}` };
-    if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return { runId, status: run.status as RunStatus, ...(run.error === null ? {} : { error: run.error }) };
+    const seen = store.getRun(runId);
+    if (seen === undefined) return { runId, status: 'failed', error: `no run ${runId}` };
+    if (isFinished(seen.status)) return finished(seen);
     if (!store.claimLease(runId, this.#owner, this.#now(), new Date(clock.now().getTime() + leaseMs).toISOString())) {
-      return { runId, status: run.status as RunStatus };
+      return { runId, status: seen.status as RunStatus };
     }
     try {
+      // Read again under the lease: another process may have finished the run since `seen`.
+      const run = store.getRun(runId)!;
+      if (isFinished(run.status)) return finished(run);
       const runnable = JSON.parse(run.definition) as Runnable;
       const stored = JSON.parse(run.params) as { params: Record<string, unknown>; trigger?: unknown };
       const outputs = new Map<string, unknown>();
@@ -204,6 +207,14 @@ export class AgentRunner {
   #now(): string {
     return this.#options.clock.now().toISOString();
   }
+}
+
+function isFinished(status: string): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+function finished(run: RunRecord): RunOutcome {
+  return { runId: run.id, status: run.status as RunStatus, ...(run.error === null ? {} : { error: run.error }) };
 }
 
 function describe(output: unknown): string {
