@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { ApprovalService } from '../approvals/index.js';
+import { ApprovalService, type GroupMemberResolver } from '../approvals/index.js';
 import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
 import { configSchema, homePaths, integrationStatuses, loadConfig, secretPaths, secretValues, type HomePaths, type LoadedConfig } from '../config/index.js';
 import { DefenseClawError } from '../core/errors/index.js';
@@ -56,6 +56,7 @@ export class Runtime {
   #gateway: Gateway | undefined;
   #runner: AgentRunner | undefined;
   #runEventListeners = new Set<(event: RunEventRecord) => void>();
+  #resolveGroupMembers: GroupMemberResolver | undefined;
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
   readonly #catalogDirectory: string | undefined;
@@ -117,7 +118,16 @@ export class Runtime {
     return this.#ledger;
   }
 
-  /** The approval state machine, with settings from config `approvals.*` (no user-group resolver yet). */
+  /**
+   * Who is in a Slack user group, for approvers listed as groups (the Slack bot sets one backed by
+   * usergroups.users.list). Optional: without it, group approvers grant nothing (fail closed).
+   * Takes effect at once, also for an approval service already built.
+   */
+  setGroupMemberResolver(resolver: GroupMemberResolver | undefined): void {
+    this.#resolveGroupMembers = resolver;
+  }
+
+  /** The approval state machine, with settings from config `approvals.*` and the user-group resolver, if set. */
   approvals(): ApprovalService {
     if (this.#approvals === undefined) {
       const settings = this.config().effective.approvals;
@@ -130,6 +140,11 @@ export class Runtime {
           expiryMs: parseDuration(settings.expiry, 'approvals.expiry'),
           allowSelfApproval: settings.allow_self_approval,
           criticalTools: settings.critical_tools,
+        },
+        // Read the resolver at decision time, so setting it later reaches this instance too.
+        resolveGroupMembers: (groupId) => {
+          if (this.#resolveGroupMembers === undefined) throw new Error('no user-group resolver is configured');
+          return this.#resolveGroupMembers(groupId);
         },
       });
     }
