@@ -224,7 +224,7 @@ export class ApprovalService {
     if (!membership.allowed) {
       return refuse(new ApprovalNotAllowedError({ approvalId: id, approver }), current, membership.errors.length > 0 ? { group_errors: membership.errors } : {});
     }
-    if (approver === current.requester && !this.#settings.allowSelfApproval) {
+    if (samePrincipal(approver, current.requester) && !this.#settings.allowSelfApproval) {
       return refuse(new ApprovalSelfDecisionError({ approvalId: id, approver }), current);
     }
 
@@ -467,4 +467,13 @@ function bindingCondition(binding: ApprovalBinding): SQL {
 
 function isPrimaryKeyViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Whether two principal names are the same person: `slack:U0123` (how Slack-started runs name
+ * their requester) and `U0123` (how Slack and the CLI name an approver) are one user.
+ */
+export function samePrincipal(left: string, right: string): boolean {
+  const normalise = (name: string) => name.trim().replace(/^slack:/i, '').toUpperCase();
+  return normalise(left) === normalise(right);
 }

@@ -14,6 +14,7 @@ export type { ApprovalSettings, GroupMemberResolver } from './approval-settings.
 export { checkApprover, isUserGroupId, type ApproverCheck } from './approver-check.js';
 export {
   ApprovalService,
+  samePrincipal,
   newApprovalId,
   type ApprovalListener,
   type ApprovalListOptions,
