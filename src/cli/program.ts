@@ -8,6 +8,7 @@ import { doctorCommand } from './commands/doctor-command.js';
 import { labCommand } from './commands/lab-command.js';
 import { workflowCommand } from './commands/workflow-command.js';
 import { statusCommand } from './commands/status-command.js';
+import { slackCommand } from './commands/slack-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { closest } from '../core/suggest.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(labCommand(context));
   program.addCommand(workflowCommand(context));
   program.addCommand(agentCommand(context));
+  program.addCommand(slackCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

@@ -1,0 +1,148 @@
+/**
+ * Slack ack benchmark: `slack serve` (in this process, as the command runs it) against the lab (in a
+ * child process, so its CPU is not the bot's). 500 signed `/defenseclaw investigate XDR-2026-001234`
+ * slash commands at concurrency 50 over loopback, each from its own user (so none is a duplicate and
+ * each enqueues a real job). Prints one JSON line: p50/p99/max ack latency, errors, and the time from
+ * the first request to the first message in a job's thread. Target: p99 ack < 100 ms, 0 errors.
+ * The first 50 requests (JIT warm-up) are reported apart as `cold_first_wave`.
+ * The job queue is not drained (500 triages at ~1 message/s/channel would take many minutes):
+ * shutdown drops the jobs not started, as `slack serve` does on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Runtime } from '../src/app/runtime.js';
+import { LAB_CREDENTIALS } from '../src/lab/credentials.js';
+import { labConfigYaml } from '../src/lab/lab-config.js';
+import { serveSlack } from '../src/slack/slack-serve.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
+/** Requests sent first and reported apart: the first wave pays for JIT compilation of the whole path. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const CHANNEL = 'C0LABSOC01';
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function summary(values: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? Number.NaN) };
+}
+
+export async function run(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lab-process.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const home = mkdtempSync(join(tmpdir(), 'defenseclaw-slack-bench-'));
+  try {
+    const labUrl = await new Promise<string>((resolve, reject) => {
+      let buffer = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        if (buffer.includes('\n')) resolve((JSON.parse(buffer.split('\n')[0]!) as { url: string }).url);
+      });
+      child.once('exit', (code) => reject(new Error(`lab exited with ${code}`)));
+    });
+    writeFileSync(join(home, 'config.yaml'), labConfigYaml(labUrl).replace('log_level: info', 'log_level: warn'), { mode: 0o600 });
+    const runtime = new Runtime({ home, env: {} });
+    const server = await serveSlack(runtime, { port: 0, retries: 0 });
+    const secret = LAB_CREDENTIALS.slack.signingSecret;
+
+    let latencies: number[] = [];
+    let errors = 0;
+    let statuses: Record<string, number> = {};
+    let next = 0;
+    let total = 0;
+    const benchStarted = performance.now();
+    let firstThreadMessageMs: number | undefined;
+    let polling = true;
+    const poll = (async () => {
+      while (polling && firstThreadMessageMs === undefined) {
+        const response = await fetch(`${labUrl}/slack/__messages?channel=${CHANNEL}`);
+        const { messages } = (await response.json()) as { messages: Array<{ thread_ts?: string }> };
+        if (messages.some((message) => message.thread_ts !== undefined)) firstThreadMessageMs = performance.now() - benchStarted;
+        else await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+
+    const worker = async () => {
+      for (;;) {
+        const index = next++;
+        if (index >= total) return;
+        const body = new URLSearchParams({
+          token: 'x',
+          team_id: LAB_CREDENTIALS.slack.teamId,
+          channel_id: CHANNEL,
+          user_id: `U0BENCH${String(index).padStart(5, '0')}`,
+          user_name: 'bench',
+          command: '/defenseclaw',
+          text: 'investigate XDR-2026-001234',
+          api_app_id: 'A0LAB00001',
+          response_url: `${labUrl}/slack/response/bench-${index}`,
+          trigger_id: `bench.${index}.${Date.now()}`,
+        }).toString();
+        const timestamp = Math.floor(Date.now() / 1000);
+        const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+        const started = performance.now();
+        try {
+          const response = await fetch(server.eventsUrl!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+            body,
+          });
+          await response.text();
+          latencies.push(performance.now() - started);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          if (response.status !== 200) errors += 1;
+        } catch {
+          errors += 1;
+        }
+      }
+    };
+    total = WARMUP;
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const warmup = { requests: WARMUP, errors, ack_ms: summary(latencies) };
+    latencies = [];
+    errors = 0;
+    statuses = {};
+    total = WARMUP + REQUESTS;
+    next = WARMUP;
+    const measuredStarted = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const wallMs = performance.now() - measuredStarted;
+    // Wait for the first thread message (bounded), then stop.
+    const deadline = Date.now() + 30_000;
+    while (firstThreadMessageMs === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    polling = false;
+    await poll;
+    const accepted = server.handle.jobs.figures();
+    const stopped = await server.close({ drainMs: 15_000 });
+    runtime.close();
+    latencies.sort((a, b) => a - b);
+    process.stdout.write(
+      `${JSON.stringify({
+        benchmark: 'slack-ack',
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+        errors,
+        statuses,
+        ack_ms: summary(latencies),
+        cold_first_wave: warmup,
+        requests_per_second: Math.round((REQUESTS / wallMs) * 1000),
+        first_thread_message_ms: firstThreadMessageMs === undefined ? null : Math.round(firstThreadMessageMs),
+        jobs_when_acks_done: accepted,
+        jobs_dropped_at_shutdown: stopped.dropped,
+        target: { p99_ack_ms: 100, errors: 0 },
+        pass: errors === 0 && percentile(latencies, 0.99) < 100,
+      })}\n`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(home, { recursive: true, force: true });
+  }
+}

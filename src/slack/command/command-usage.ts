@@ -1,0 +1,15 @@
+/** The usage text every malformed, unknown or `help` command answers with (one place). */
+export function commandUsage(command = '/defenseclaw'): string[] {
+  return [
+    `*Usage: ${command} <sub-command>*`,
+    `\`${command} investigate <alert-id>\` — triage an XDR incident, e.g. \`investigate XDR-2026-001234\``,
+    `\`${command} investigate asset <host|domain> [--last 72h]\` — what the products know about one asset (read-only)`,
+    `\`${command} inventory diff [--since 24h]\` · \`${command} inventory search --tag <tag>\``,
+    `\`${command} policy check <resource> [--policy <name>]\``,
+    `\`${command} agent run <name> [--dry-run] [--param key=value …]\` — run an agent; progress in a thread`,
+    `\`${command} approvals\` — pending approvals`,
+    `\`${command} status\` — version, audit ledger head, integrations`,
+    `\`${command} help\` — this message`,
+    'Quote values that contain spaces: `--param "reason=user reported phishing"`.',
+  ];
+}
