@@ -6,5 +6,6 @@ import { CrowdStrikeClient } from '../src/connectors/crowdstrike/client.js';
 export function createCrowdStrikePager(config: Config, dependencies: ConnectorDependencies, devices: number): () => Promise<number> {
   const settings = config.integrations.crowdstrike;
   const client = new CrowdStrikeClient({ baseUrl: settings.base_url, clientId: settings.client_id!, clientSecret: settings.client_secret!, dependencies });
-  return async () => (await client.queryDevices({ maxResults: devices })).records.length;
+  const chunk = process.env.BENCH_CS_CHUNK === undefined ? {} : { entityChunkSize: Number(process.env.BENCH_CS_CHUNK) };
+  return async () => (await client.queryDevices({ maxResults: devices, ...chunk })).records.length;
 }

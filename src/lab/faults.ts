@@ -11,7 +11,7 @@ export const faultSchema = z.strictObject({
   status: z.number().int().min(100).max(599).optional(),
   /** Retry-After header, seconds. */
   retryAfter: z.number().nonnegative().optional(),
-  /** Delay before answering (or before the simulator runs when no status is given). */
+  /** Round-trip delay: half before the simulator (or the injected status) runs, half before the answer leaves. */
   latencyMs: z.number().int().nonnegative().max(600_000).optional(),
   /** Never answer. */
   hang: z.boolean().optional(),

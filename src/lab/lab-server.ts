@@ -90,7 +90,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     let faultId: string | undefined;
     const fault = faults.take(target.module.product, method, path);
     if (fault !== undefined) faultId = fault.id;
-    if (fault?.latencyMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    // Injected latency is a round trip: half on the way in, half on the way out, so (as with a real,
+    // multi-threaded product) the simulator's own work overlaps the wire time of other requests.
+    const latencyIn = fault?.latencyMs === undefined ? 0 : Math.floor(fault.latencyMs / 2);
+    const latencyOut = fault?.latencyMs === undefined ? 0 : fault.latencyMs - latencyIn;
+    if (latencyIn > 0) await new Promise((resolve) => setTimeout(resolve, latencyIn));
     if (fault?.hang === true) {
       journal.record(entry(target.module.product, method, url, rawBody, 0, started, faultId));
       return; // The socket stays open until the client gives up or the lab closes.
@@ -111,6 +115,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       }
     }
     journal.record(entry(target.module.product, method, url, rawBody, outcome.status, started, faultId));
+    if (latencyOut > 0) await new Promise((resolve) => setTimeout(resolve, latencyOut));
     send(response, outcome);
   }
 

@@ -193,15 +193,17 @@ export const crowdStrikeSimulator: LabProductModule = {
     );
 
     // Each device record is serialised once (load tests fetch 10,000 at a time).
-    const serialised = new WeakMap<Entity, string>();
-    const deviceJson = (device: Entity): string => {
-      let text = serialised.get(device);
-      if (text === undefined) {
-        text = JSON.stringify(device);
-        serialised.set(device, text);
+    // Kept as UTF-8 bytes: the response is assembled with one Buffer.concat, no re-encoding.
+    const serialised = new WeakMap<Entity, Buffer>();
+    const deviceJson = (device: Entity): Buffer => {
+      let bytes = serialised.get(device);
+      if (bytes === undefined) {
+        bytes = Buffer.from(JSON.stringify(device));
+        serialised.set(device, bytes);
       }
-      return text;
+      return bytes;
     };
+    const COMMA = Buffer.from(',');
     const deviceEntities = (ids: string[], rate: RateHeaders): LabResponse => {
       const now = context.clock.now().getTime();
       const looked = ids.map((id) => ({ id, device: deviceById(id, now) }));
@@ -214,7 +216,11 @@ export const crowdStrikeSimulator: LabProductModule = {
       return {
         status,
         headers: { 'content-type': 'application/json', 'X-Cs-Traceid': traceId, 'X-Cs-Region': REGION, ...rate },
-        body: `{"meta":${JSON.stringify(meta)},"resources":[${found.map(deviceJson).join(',')}],"errors":${JSON.stringify(errors)}}`,
+        body: Buffer.concat([
+          Buffer.from(`{"meta":${JSON.stringify(meta)},"resources":[`),
+          ...found.flatMap((device, index) => (index === 0 ? [deviceJson(device)] : [COMMA, deviceJson(device)])),
+          Buffer.from(`],"errors":${JSON.stringify(errors)}}`),
+        ]),
       };
     };
 
