@@ -1,6 +1,6 @@
 /**
- * Slack ack benchmark: `slack serve` (in this process, as the command runs it) against the lab (in a
- * child process, so its CPU is not the bot's). 500 signed `/defenseclaw investigate XDR-2026-001234`
+ * Slack ack benchmark: `slack serve` in its own process (as in production, the client — Slack — is
+ * elsewhere) against the lab (another child process). 500 signed `/defenseclaw investigate XDR-2026-001234`
  * slash commands at concurrency 50 over loopback, each from its own user (so none is a duplicate and
  * each enqueues a real job). Prints one JSON line: p50/p99/max ack latency, errors, and the time from
  * the first request to the first message in a job's thread. Target: p99 ack < 100 ms, 0 errors.
@@ -14,10 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Runtime } from '../src/app/runtime.js';
 import { LAB_CREDENTIALS } from '../src/lab/credentials.js';
 import { labConfigYaml } from '../src/lab/lab-config.js';
-import { serveSlack } from '../src/slack/slack-serve.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 /** Requests sent first and reported apart: the first wave pays for JIT compilation of the whole path. */
@@ -40,6 +38,7 @@ export async function run(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lab-process.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
   const home = mkdtempSync(join(tmpdir(), 'defenseclaw-slack-bench-'));
   try {
+    let resolved = false;
     const labUrl = await new Promise<string>((resolve, reject) => {
       let buffer = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -49,8 +48,18 @@ export async function run(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`lab exited with ${code}`)));
     });
     writeFileSync(join(home, 'config.yaml'), labConfigYaml(labUrl).replace('log_level: info', 'log_level: warn'), { mode: 0o600 });
-    const runtime = new Runtime({ home, env: {} });
-    const server = await serveSlack(runtime, { port: 0, retries: 0 });
+    const bot = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./slack-process.ts', import.meta.url)), home], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let botOutput = '';
+    const eventsUrl = await new Promise<string>((resolve, reject) => {
+      bot.stdout!.on('data', (chunk: Buffer) => {
+        botOutput += chunk.toString('utf8');
+        if (botOutput.includes('\n') && !resolved) {
+          resolved = true;
+          resolve((JSON.parse(botOutput.split('\n')[0]!) as { eventsUrl: string }).eventsUrl);
+        }
+      });
+      bot.once('exit', (code) => reject(new Error(`slack serve exited with ${code}`)));
+    });
     const secret = LAB_CREDENTIALS.slack.signingSecret;
 
     let latencies: number[] = [];
@@ -90,7 +99,7 @@ export async function run(): Promise<void> {
         const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
         const started = performance.now();
         try {
-          const response = await fetch(server.eventsUrl!, {
+          const response = await fetch(eventsUrl, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
             body,
@@ -120,9 +129,12 @@ export async function run(): Promise<void> {
     while (firstThreadMessageMs === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     polling = false;
     await poll;
-    const accepted = server.handle.jobs.figures();
-    const stopped = await server.close({ drainMs: 15_000 });
-    runtime.close();
+    const exited = new Promise<void>((resolve) => bot.once('exit', () => resolve()));
+    bot.kill('SIGTERM');
+    await exited;
+    const botSummary = JSON.parse(botOutput.trim().split('\n').at(-1)!) as { jobs: unknown; dropped: number };
+    const accepted = botSummary.jobs;
+    const stopped = { dropped: botSummary.dropped };
     latencies.sort((a, b) => a - b);
     process.stdout.write(
       `${JSON.stringify({
