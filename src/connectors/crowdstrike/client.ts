@@ -1,6 +1,7 @@
 import type { ConnectorDependencies } from '../connector.js';
 import { httpDependencies } from '../connector.js';
-import { ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
+import { z } from 'zod';
+import { ConnectorInvalidResponseError, ConnectorNotFoundError, HttpClient, formatIssuePath, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
 import {
   falconActionResultSchema,
   falconAlertSchema,
@@ -51,7 +52,8 @@ export interface QueryResult<T> {
 
 export type DeviceAction = 'contain' | 'lift_containment';
 
-const deviceEnvelope = falconEnvelope(falconDeviceSchema);
+/** The device envelope in strip mode: checks types without copying unknown fields (see getDevices). */
+const deviceEnvelopeCheck = falconEnvelope(z.object(falconDeviceSchema.shape));
 const alertEnvelope = falconEnvelope(falconAlertSchema);
 const actionEnvelope = falconEnvelope(falconActionResultSchema);
 
@@ -108,12 +110,18 @@ export class CrowdStrikeClient {
       const response = await this.http.post('/devices/entities/devices/v2', {
         json: { ids: chunk },
         idempotent: true,
-        schema: deviceEnvelope,
         // Ids that vanished between query and fetch come back as a 404 with per-id errors.
         okStatuses: [404],
         ...(signal === undefined ? {} : { signal }),
       });
-      devices.push(...response.data.resources);
+      // Validated without copying: a sweep reads thousands of devices, and the record as received
+      // (every field, known or not) is what normalisers keep as `raw`.
+      const checked = deviceEnvelopeCheck.safeParse(response.data);
+      if (!checked.success) {
+        const path = formatIssuePath(checked.error.issues[0]?.path ?? []);
+        throw new ConnectorInvalidResponseError(`crowdstrike POST /devices/entities/devices/v2: response invalid at ${path}`, { product: 'crowdstrike', status: response.status, path });
+      }
+      devices.push(...(((response.data as { resources?: FalconDevice[] | null }).resources ?? []) as FalconDevice[]));
     }
     return devices;
   }
@@ -155,9 +163,9 @@ export class CrowdStrikeClient {
       pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
     }
     await Promise.all(pages);
-    const devices = (await Promise.all(fetches)).flat();
-    const order = new Map(ordered.map((id, index) => [id, index]));
-    devices.sort((a, b) => (order.get(a.device_id) ?? 0) - (order.get(b.device_id) ?? 0));
+    const byId = new Map((await Promise.all(fetches)).flat().map((device) => [device.device_id, device]));
+    // Query order, in one pass (ids that vanished between query and fetch are simply absent).
+    const devices = ordered.map((id) => byId.get(id)).filter((device): device is FalconDevice => device !== undefined);
     return { records: devices, total, truncated: ordered.length < total };
   }
 
