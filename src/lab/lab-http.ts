@@ -24,7 +24,7 @@ export interface LabRequest {
 export interface LabResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Objects are sent as JSON; strings as they are; undefined → empty body. */
+  /** Objects are sent as JSON; strings and Buffers as they are; an array of Buffers as one body in parts; undefined → empty body. */
   body?: unknown;
   /** Never answer (fault injection): the socket stays open until the lab closes. */
   hang?: boolean;

@@ -227,6 +227,17 @@ async function readBody(request: IncomingMessage): Promise<string> {
 function send(response: ServerResponse, outcome: LabResponse): void {
   if (outcome.hang === true) return;
   const headers = { ...(outcome.headers ?? {}) };
+  if (Array.isArray(outcome.body) && outcome.body.every((part) => Buffer.isBuffer(part))) {
+    // A body in parts (large cached records): written as one vectored write, never copied together.
+    const parts = outcome.body as Buffer[];
+    headers['content-length'] = String(parts.reduce((sum, part) => sum + part.length, 0));
+    response.writeHead(outcome.status, headers);
+    response.cork();
+    for (const part of parts) response.write(part);
+    response.uncork();
+    response.end();
+    return;
+  }
   let payload: string | Buffer | undefined;
   if (outcome.body === undefined || outcome.body === null) payload = undefined;
   else if (typeof outcome.body === 'string' || Buffer.isBuffer(outcome.body)) payload = outcome.body as string | Buffer;

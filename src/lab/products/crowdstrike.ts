@@ -206,21 +206,30 @@ export const crowdStrikeSimulator: LabProductModule = {
     const COMMA = Buffer.from(',');
     const deviceEntities = (ids: string[], rate: RateHeaders): LabResponse => {
       const now = context.clock.now().getTime();
-      const looked = ids.map((id) => ({ id, device: deviceById(id, now) }));
-      const found = looked.map((entry) => entry.device).filter((device): device is Entity => device !== undefined);
-      const missing = looked.filter((entry) => entry.device === undefined).map((entry) => entry.id);
+      const { entities, byId } = built();
+      const current = state();
+      // Nothing contained or hidden (the usual case): cached records serve as they are.
+      const plain = current.containment.size === 0 && current.hidden.size === 0;
+      const parts: Buffer[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const index = byId.get(id);
+        const device = index === undefined ? undefined : plain ? entities[index] : deviceById(id, now);
+        if (device === undefined) {
+          missing.push(id);
+          continue;
+        }
+        if (parts.length > 0) parts.push(COMMA);
+        parts.push(deviceJson(device));
+      }
       const errors = missing.map((id) => ({ code: 404, message: `Device not found: ${id}` }));
-      const status = found.length === 0 && missing.length > 0 ? 404 : 200;
+      const status = parts.length === 0 && missing.length > 0 ? 404 : 200;
       const traceId = newTraceId();
       const meta = { query_time: 0.004, powered_by: 'device-api', trace_id: traceId };
       return {
         status,
         headers: { 'content-type': 'application/json', 'X-Cs-Traceid': traceId, 'X-Cs-Region': REGION, ...rate },
-        body: Buffer.concat([
-          Buffer.from(`{"meta":${JSON.stringify(meta)},"resources":[`),
-          ...found.flatMap((device, index) => (index === 0 ? [deviceJson(device)] : [COMMA, deviceJson(device)])),
-          Buffer.from(`],"errors":${JSON.stringify(errors)}}`),
-        ]),
+        body: [Buffer.from(`{"meta":${JSON.stringify(meta)},"resources":[`), ...parts, Buffer.from(`],"errors":${JSON.stringify(errors)}}`)],
       };
     };
 
