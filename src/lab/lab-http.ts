@@ -24,8 +24,10 @@ export interface LabRequest {
 export interface LabResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Objects are sent as JSON; strings and Buffers as they are; an array of Buffers as one body in parts; undefined → empty body. */
+  /** Objects are sent as JSON; strings and Buffers as they are; undefined → empty body. */
   body?: unknown;
+  /** Instead of `body`: the body as byte parts, written in one vectored write (large responses). */
+  parts?: Buffer[];
   /** Never answer (fault injection): the socket stays open until the lab closes. */
   hang?: boolean;
 }

@@ -227,9 +227,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
 function send(response: ServerResponse, outcome: LabResponse): void {
   if (outcome.hang === true) return;
   const headers = { ...(outcome.headers ?? {}) };
-  if (Array.isArray(outcome.body) && outcome.body.every((part) => Buffer.isBuffer(part))) {
+  if (outcome.parts !== undefined) {
     // A body in parts (large cached records): written as one vectored write, never copied together.
-    const parts = outcome.body as Buffer[];
+    const parts = outcome.parts;
     headers['content-length'] = String(parts.reduce((sum, part) => sum + part.length, 0));
     response.writeHead(outcome.status, headers);
     response.cork();

@@ -229,7 +229,7 @@ export const crowdStrikeSimulator: LabProductModule = {
       return {
         status,
         headers: { 'content-type': 'application/json', 'X-Cs-Traceid': traceId, 'X-Cs-Region': REGION, ...rate },
-        body: [Buffer.from(`{"meta":${JSON.stringify(meta)},"resources":[`), ...parts, Buffer.from(`],"errors":${JSON.stringify(errors)}}`)],
+        parts: [Buffer.from(`{"meta":${JSON.stringify(meta)},"resources":[`), ...parts, Buffer.from(`],"errors":${JSON.stringify(errors)}}`)],
       };
     };
 
