@@ -9,6 +9,7 @@
  * shutdown drops the jobs not started, as `slack serve` does on SIGTERM.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,20 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const CHANNEL = 'C0LABSOC01';
+
+/** Keep-alive sockets, like Slack's own delivery: the client's overhead must not be what is measured. */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
@@ -48,7 +63,9 @@ export async function run(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`lab exited with ${code}`)));
     });
     writeFileSync(join(home, 'config.yaml'), labConfigYaml(labUrl).replace('log_level: info', 'log_level: warn'), { mode: 0o600 });
-    const bot = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./slack-process.ts', import.meta.url)), home], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_BOT_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bot process.
+    const botNodeArgs = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter((argument) => argument !== '');
+    const bot = spawn(process.execPath, [...botNodeArgs, '--import', 'tsx', fileURLToPath(new URL('./slack-process.ts', import.meta.url)), home], { stdio: ['ignore', 'pipe', 'inherit'] });
     let botOutput = '';
     const eventsUrl = await new Promise<string>((resolve, reject) => {
       bot.stdout!.on('data', (chunk: Buffer) => {
@@ -99,12 +116,7 @@ export async function run(): Promise<void> {
         const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
         const started = performance.now();
         try {
-          const response = await fetch(eventsUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-            body,
-          });
-          await response.text();
+          const response = await post(eventsUrl, body, { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature });
           latencies.push(performance.now() - started);
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           if (response.status !== 200) errors += 1;
