@@ -5,6 +5,7 @@ import { LAB_CREDENTIALS } from '../../src/lab/credentials.js';
 import { startLab, type Lab } from '../../src/lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { serveSlack, type SlackServer } from '../../src/slack/slack-serve.js';
+import { runTriggerThreadLocator } from '../../src/slack/approvals/job-thread.js';
 import { runCli, temporaryHome } from '../helpers/cli.js';
 import { fakeSlackMessages, fakeSlackResponses, messageText, postSigned, slashCommandBody } from './slack-request.js';
 
@@ -93,6 +94,17 @@ describe('slack serve against the lab', () => {
     const toolCalls = runtime.ledger().query({ actor: 'agent:triage-alert' });
     expect(toolCalls.length).toBeGreaterThan(0);
     expect(JSON.stringify(toolCalls)).toContain('slack:U0LABANA01');
+  });
+
+  it('a run started from Slack that waits for an approval knows its thread (the decision replies there)', async () => {
+    await startBot();
+    const ack = await postSigned(server.url!, command('agent run contain-endpoint --param hostname=workstation-042'), { secret: SECRET });
+    expect(ack.status).toBe(200);
+    await server.handle.onIdle();
+    const root = (await fakeSlackMessages(lab.url, 'C0LABSOC01')).find((message) => message.thread_ts === undefined)!;
+    const [approval] = runtime.approvals().list({ pending: true });
+    expect(approval).toMatchObject({ tool: 'secure_endpoint.isolate_host', requester: 'slack:U0LABANA01' });
+    expect(runTriggerThreadLocator(runtime)(approval!)).toEqual({ channel: 'C0LABSOC01', threadTs: root.ts });
   });
 
   it('answers help and garbage with an ephemeral usage message, and starts nothing', async () => {

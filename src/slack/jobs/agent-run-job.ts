@@ -54,7 +54,13 @@ export async function runAgentJob(context: JobContext, input: AgentJobInput): Pr
   let outcome: RunOutcome;
   try {
     capturing = true;
-    const started = runtime.runner().start(agentRunnable(definition), { params: input.params, requester: slackPrincipal(input.user), dryRun: input.dryRun });
+    // The run records its thread (as its trigger), so an approval decided later replies there.
+    const started = runtime.runner().start(agentRunnable(definition), {
+      params: input.params,
+      requester: slackPrincipal(input.user),
+      dryRun: input.dryRun,
+      trigger: { slack: { channel: thread.channel, thread_ts: thread.ts } },
+    });
     capturing = false;
     outcome = await started;
   } catch (error) {
