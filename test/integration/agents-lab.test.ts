@@ -152,11 +152,16 @@ describe('restart while waiting for an approval', () => {
     const exit = finished(child);
     let approvalId: string;
     try {
-      approvalId = await waitFor('the run to ask for approval', async () => {
+      approvalId = await waitFor('the run to ask for approval and park', async () => {
         const listed = await cli('approvals', 'list', '--pending', '--json');
         if (listed.code !== 0) return undefined;
         const pending = JSON.parse(listed.stdout) as Array<{ id: string; tool: string; run_id: string | null }>;
-        return pending.find((approval) => approval.tool === 'secure_endpoint.isolate_host')?.id;
+        const approval = pending.find((candidate) => candidate.tool === 'secure_endpoint.isolate_host');
+        if (approval?.run_id == null) return undefined;
+        // Kill only once the run is parked (waiting, lease released): a process killed between
+        // asking and parking still holds its lease, and that run resumes only after the lease runs out.
+        const parked = storedRun(approval.run_id).run;
+        return parked?.status === 'waiting_approval' && parked.leaseOwner === null ? approval.id : undefined;
       });
     } finally {
       child.kill('SIGKILL');
