@@ -73,8 +73,11 @@ export function healthFromHeaders(headers: Headers, detail: string, limitNames: 
   };
 }
 
+/** The dependencies an HttpClient takes (clock, fetch, sleep, logger, queue, breaker, timeout). */
+export type HttpDependencies = Pick<ConnectorDependencies, 'clock' | 'fetch' | 'sleep' | 'logger' | 'queue' | 'breaker' | 'timeoutMs'>;
+
 /** The dependencies an HttpClient takes, from a connector's (one place, not a spread per client). */
-export function httpDependencies(dependencies: ConnectorDependencies): Pick<ConnectorDependencies, 'clock' | 'fetch' | 'sleep' | 'logger' | 'queue' | 'breaker' | 'timeoutMs'> {
+export function httpDependencies(dependencies: ConnectorDependencies): HttpDependencies {
   return {
     clock: dependencies.clock,
     fetch: dependencies.fetch,

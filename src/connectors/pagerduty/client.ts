@@ -1,9 +1,7 @@
-import type PQueue from 'p-queue';
+import type { HttpDependencies } from '../connector.js';
 import { z } from 'zod';
-import type { Clock } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors/index.js';
-import type { Logger } from '../../core/logger.js';
-import { HttpClient, noAuth, staticHeader, type CircuitBreaker, type HttpResponse } from '../http/index.js';
+import { HttpClient, noAuth, staticHeader, type HttpResponse } from '../http/index.js';
 
 /** The REST API's versioned media type; without it PagerDuty does not know which API version is meant. */
 export const PAGERDUTY_ACCEPT = 'application/vnd.pagerduty+json;version=2';
@@ -83,7 +81,7 @@ export interface ListIncidentsOptions {
   signal?: AbortSignal;
 }
 
-export interface PagerDutyClientOptions {
+export interface PagerDutyClientOptions extends HttpDependencies {
   /** REST base, e.g. https://api.pagerduty.com or `${lab}/pagerduty/api`. */
   restUrl: string;
   /** Events base, e.g. https://events.pagerduty.com or `${lab}/pagerduty/events`. */
@@ -92,13 +90,6 @@ export interface PagerDutyClientOptions {
   apiToken: () => string | undefined;
   routingKey: () => string | undefined;
   fromEmail?: string;
-  clock: Clock;
-  fetch?: typeof fetch;
-  sleep?: (milliseconds: number) => Promise<void>;
-  logger?: Pick<Logger, 'debug'>;
-  queue?: PQueue;
-  breaker?: CircuitBreaker;
-  timeoutMs?: number;
 }
 
 /**

@@ -1,8 +1,6 @@
-import type PQueue from 'p-queue';
+import type { HttpDependencies } from '../connector.js';
 import { z } from 'zod';
-import type { Clock } from '../../core/clock.js';
-import type { Logger } from '../../core/logger.js';
-import { basicAuth, HttpClient, type CircuitBreaker, type HttpResponse } from '../http/index.js';
+import { basicAuth, HttpClient, type HttpResponse } from '../http/index.js';
 
 /** Page size when walking lists; the Table API would default to 10,000 rows in one response. */
 export const SERVICENOW_DEFAULT_PAGE_SIZE = 100;
@@ -51,18 +49,11 @@ export interface ListRecordsOptions {
   signal?: AbortSignal;
 }
 
-export interface ServiceNowClientOptions {
+export interface ServiceNowClientOptions extends HttpDependencies {
   /** e.g. https://acme.service-now.com or `${lab}/servicenow`. */
   instanceUrl: string;
   username: string;
   password: string;
-  clock: Clock;
-  fetch?: typeof fetch;
-  sleep?: (milliseconds: number) => Promise<void>;
-  logger?: Pick<Logger, 'debug'>;
-  queue?: PQueue;
-  breaker?: CircuitBreaker;
-  timeoutMs?: number;
 }
 
 /** ServiceNow Table API (incident table) over Basic auth. Reference fields come back as plain sys_ids. */
