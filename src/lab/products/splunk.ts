@@ -564,56 +564,51 @@ function compare(left: string, op: string, right: string): boolean {
   }
 }
 
-/** `search` semantics: values are case-insensitive with `*` wildcards; a missing field never matches. */
-function matchesSearch(expression: Expression, row: Row): boolean {
+type Leaf = Extract<Expression, { kind: 'term' | 'compare' }>;
+
+/** The boolean skeleton both commands share; `leaf` gives `term` and `compare` their command's meaning. */
+function evaluate(expression: Expression, row: Row, leaf: (expression: Leaf, row: Row) => boolean): boolean {
   switch (expression.kind) {
     case 'true':
       return true;
     case 'and':
-      return expression.items.every((item) => matchesSearch(item, row));
+      return expression.items.every((item) => evaluate(item, row, leaf));
     case 'or':
-      return expression.items.some((item) => matchesSearch(item, row));
+      return expression.items.some((item) => evaluate(item, row, leaf));
     case 'not':
-      return !matchesSearch(expression.item, row);
-    case 'term': {
-      const raw = scalar(row._raw) ?? '';
-      return wildcardRegExp(expression.value, false).test(raw);
-    }
-    case 'compare': {
-      const values = row[expression.field];
-      if (values === undefined) return false;
-      const list = Array.isArray(values) ? values : [values];
-      const { op } = expression;
-      if (op === '=' || op === '!=') {
-        const hit = list.some((value) => wildcardRegExp(expression.value.value, true).test(value));
-        return op === '=' ? hit : !hit;
-      }
-      return list.some((value) => compare(value, op, expression.value.value));
-    }
+      return !evaluate(expression.item, row, leaf);
+    default:
+      return leaf(expression, row);
   }
 }
 
-/** `where` semantics: an unquoted word on the right is a field name unless it is a number. */
-function matchesWhere(expression: Expression, row: Row): boolean {
-  switch (expression.kind) {
-    case 'true':
-      return true;
-    case 'and':
-      return expression.items.every((item) => matchesWhere(item, row));
-    case 'or':
-      return expression.items.some((item) => matchesWhere(item, row));
-    case 'not':
-      return !matchesWhere(expression.item, row);
-    case 'term':
-      throw new SplError(`Error in 'where' command: the expression is malformed near '${expression.value}'.`);
-    case 'compare': {
-      const left = scalar(row[expression.field]);
-      const { value } = expression.value;
-      const right = expression.value.quoted || Number.isFinite(Number(value)) ? value : scalar(row[value]);
-      if (left === undefined || right === undefined) return false;
-      return expression.op === '!=' ? !compare(left, '=', right) : compare(left, expression.op, right);
-    }
+/** `search` semantics: values are case-insensitive with `*` wildcards; a missing field never matches. */
+function searchLeaf(expression: Leaf, row: Row): boolean {
+  if (expression.kind === 'term') {
+    const raw = scalar(row._raw) ?? '';
+    return wildcardRegExp(expression.value, false).test(raw);
   }
+  const values = row[expression.field];
+  if (values === undefined) return false;
+  const list = Array.isArray(values) ? values : [values];
+  const { op } = expression;
+  if (op === '=' || op === '!=') {
+    const hit = list.some((value) => wildcardRegExp(expression.value.value, true).test(value));
+    return op === '=' ? hit : !hit;
+  }
+  return list.some((value) => compare(value, op, expression.value.value));
+}
+
+/** `where` semantics: an unquoted word on the right is a field name unless it is a number. */
+function whereLeaf(expression: Leaf, row: Row): boolean {
+  if (expression.kind === 'term') {
+    throw new SplError(`Error in 'where' command: the expression is malformed near '${expression.value}'.`);
+  }
+  const left = scalar(row[expression.field]);
+  const { value } = expression.value;
+  const right = expression.value.quoted || Number.isFinite(Number(value)) ? value : scalar(row[value]);
+  if (left === undefined || right === undefined) return false;
+  return expression.op === '!=' ? !compare(left, '=', right) : compare(left, expression.op, right);
 }
 
 function stats(rows: Row[], command: Extract<Command, { kind: 'stats' }>): Row[] {
@@ -708,10 +703,10 @@ function runSearch(context: LabContext, query: string, earliestParam: string | u
   for (const [index, command] of pipeline.commands.entries()) {
     switch (command.kind) {
       case 'search':
-        rows = rows.filter((row) => matchesSearch(command.expression, row));
+        rows = rows.filter((row) => evaluate(command.expression, row, searchLeaf));
         break;
       case 'where':
-        rows = rows.filter((row) => matchesWhere(command.expression, row));
+        rows = rows.filter((row) => evaluate(command.expression, row, whereLeaf));
         break;
       case 'stats':
         transforming = true;
