@@ -439,26 +439,34 @@ function gate(request: LabRequest, context: LabContext): { refused: LabResponse 
   return { headers };
 }
 
-function tableOf(request: LabRequest): { table: string; definition: TableDefinition } | LabResponse {
+interface Admitted {
+  headers: Record<string, string>;
+  table: string;
+  definition: TableDefinition;
+  state: ServiceNowState;
+}
+
+/** Authentication, the rate limit, then the table: every Table API handler starts here. */
+function admit(request: LabRequest, context: LabContext): { refused: LabResponse } | Admitted {
+  const admitted = gate(request, context);
+  if ('refused' in admitted) return admitted;
   const table = request.params.table ?? '';
   const definition = TABLES[table];
-  if (definition === undefined) return failure(400, `Invalid table ${table}`, null);
-  return { table, definition };
+  if (definition === undefined) return { refused: failure(400, `Invalid table ${table}`, null, admitted.headers) };
+  return { headers: admitted.headers, table, definition, state: stateOf(context) };
 }
 
 function list(request: LabRequest, context: LabContext): LabResponse {
-  const admitted = gate(request, context);
-  if ('refused' in admitted) return admitted.refused;
-  const target = tableOf(request);
-  if ('status' in target) return { ...target, headers: { ...target.headers, ...admitted.headers } };
-  const state = stateOf(context);
+  const target = admit(request, context);
+  if ('refused' in target) return target.refused;
+  const { state } = target;
   const limitText = request.query.get('sysparm_limit');
   const offsetText = request.query.get('sysparm_offset');
   const limit = limitText !== null && /^\d+$/.test(limitText) && Number(limitText) > 0 ? Number(limitText) : DEFAULT_LIMIT;
   const offset = offsetText !== null && /^\d+$/.test(offsetText) ? Number(offsetText) : 0;
   const matches = runQuery(state, target.table, request.query.get('sysparm_query') ?? '');
   const page = matches.slice(offset, offset + limit);
-  const headers: Record<string, string> = { ...admitted.headers, 'x-total-count': String(matches.length) };
+  const headers: Record<string, string> = { ...target.headers, 'x-total-count': String(matches.length) };
   if (request.query.get('sysparm_suppress_pagination_header') !== 'true') headers.link = linkHeader(request, matches.length, limit, offset);
   return json(200, { result: page.map((record) => present(state, target.table, record, request)) }, headers);
 }
@@ -486,14 +494,12 @@ function findRecord(state: ServiceNowState, table: string, sysId: string): Table
 const NOT_FOUND = ['No Record found', "Record doesn't exist or ACL restricts the record retrieval"] as const;
 
 function getOne(request: LabRequest, context: LabContext): LabResponse {
-  const admitted = gate(request, context);
-  if ('refused' in admitted) return admitted.refused;
-  const target = tableOf(request);
-  if ('status' in target) return target;
-  const state = stateOf(context);
+  const target = admit(request, context);
+  if ('refused' in target) return target.refused;
+  const { state } = target;
   const record = findRecord(state, target.table, request.params.sys_id ?? '');
-  if (record === undefined) return failure(404, ...NOT_FOUND, admitted.headers);
-  return json(200, { result: present(state, target.table, record, request) }, admitted.headers);
+  if (record === undefined) return failure(404, ...NOT_FOUND, target.headers);
+  return json(200, { result: present(state, target.table, record, request) }, target.headers);
 }
 
 /** The body of a POST/PATCH as field → string, or an error response. */
@@ -516,46 +522,40 @@ function bodyValues(request: LabRequest, definition: TableDefinition): { values:
 }
 
 function create(request: LabRequest, context: LabContext): LabResponse {
-  const admitted = gate(request, context);
-  if ('refused' in admitted) return admitted.refused;
-  const target = tableOf(request);
-  if ('status' in target) return target;
-  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Insert Failed due to security constraints', admitted.headers);
+  const target = admit(request, context);
+  if ('refused' in target) return target.refused;
+  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Insert Failed due to security constraints', target.headers);
   const body = bodyValues(request, target.definition);
   if ('refused' in body) return body.refused;
-  const state = stateOf(context);
+  const { state } = target;
   const record = insertIncident(state, context, body.values, context.clock.now(), LAB_CREDENTIALS.servicenow.username);
   const location = `${request.baseUrl}/servicenow/api/now/table/${target.table}/${record.sys_id}`;
-  return json(201, { result: present(state, target.table, record, request) }, { ...admitted.headers, location });
+  return json(201, { result: present(state, target.table, record, request) }, { ...target.headers, location });
 }
 
 function update(request: LabRequest, context: LabContext): LabResponse {
-  const admitted = gate(request, context);
-  if ('refused' in admitted) return admitted.refused;
-  const target = tableOf(request);
-  if ('status' in target) return target;
-  const state = stateOf(context);
+  const target = admit(request, context);
+  if ('refused' in target) return target.refused;
+  const { state } = target;
   const record = findRecord(state, target.table, request.params.sys_id ?? '');
-  if (record === undefined) return failure(404, ...NOT_FOUND, admitted.headers);
-  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints', admitted.headers);
+  if (record === undefined) return failure(404, ...NOT_FOUND, target.headers);
+  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Update Failed due to security constraints', target.headers);
   const body = bodyValues(request, target.definition);
   if ('refused' in body) return body.refused;
   applyValues(state, context, record, body.values, context.clock.now(), LAB_CREDENTIALS.servicenow.username);
-  return json(200, { result: present(state, target.table, record, request) }, admitted.headers);
+  return json(200, { result: present(state, target.table, record, request) }, target.headers);
 }
 
 function remove(request: LabRequest, context: LabContext): LabResponse {
-  const admitted = gate(request, context);
-  if ('refused' in admitted) return admitted.refused;
-  const target = tableOf(request);
-  if ('status' in target) return target;
-  const state = stateOf(context);
+  const target = admit(request, context);
+  if ('refused' in target) return target.refused;
+  const { state } = target;
   const records = state.tables[target.table]!;
   const index = records.findIndex((record) => record.sys_id === request.params.sys_id);
-  if (index < 0) return failure(404, ...NOT_FOUND, admitted.headers);
-  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints', admitted.headers);
+  if (index < 0) return failure(404, ...NOT_FOUND, target.headers);
+  if (!target.definition.writable) return failure(403, 'Operation Failed', 'ACL Exception Delete Failed due to security constraints', target.headers);
   records.splice(index, 1);
-  return empty(204, admitted.headers);
+  return empty(204, target.headers);
 }
 
 export const servicenowSimulator: LabProductModule = {
