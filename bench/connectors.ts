@@ -16,7 +16,7 @@ import { loadCatalog } from '../src/connectors/catalog/index.js';
 import { CONNECTOR_MODULES, connectorDependencies } from '../src/connectors/registry.js';
 import { createSecureEndpointClient } from '../src/connectors/secure_endpoint/index.js';
 import { systemClock } from '../src/core/clock.js';
-import { labConfigYaml } from '../src/lab/lab-config.js';
+import { labConfigYaml } from '../src/cli/lab-config.js';
 import { parseConfigText } from '../src/config/index.js';
 import { createCrowdStrikePager } from './crowdstrike-pager.js';
 

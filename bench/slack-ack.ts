@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAB_CREDENTIALS } from '../src/lab/credentials.js';
-import { labConfigYaml } from '../src/lab/lab-config.js';
+import { labConfigYaml } from '../src/cli/lab-config.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 /** Requests sent first and reported apart: the first wave pays for JIT compilation of the whole path. */

@@ -14,7 +14,7 @@ import type { RunOutcome } from '../../src/agents/runner/agent-runner.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { fixedClock, type Clock } from '../../src/core/clock.js';
 import { LAB_CREDENTIALS } from '../../src/lab/credentials.js';
-import { labConfigYaml } from '../../src/lab/lab-config.js';
+import { labConfigYaml } from '../../src/cli/lab-config.js';
 import { startLab, type Lab } from '../../src/lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { APPROVE_ACTION_ID, ApprovalPoster, DENY_ACTION_ID, registerApprovalActions } from '../../src/slack/approvals/index.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Runtime } from '../../src/app/runtime.js';
 import { LAB_CREDENTIALS } from '../../src/lab/credentials.js';
-import { labConfigYaml } from '../../src/lab/lab-config.js';
+import { labConfigYaml } from '../../src/cli/lab-config.js';
 import { startLab, type Lab } from '../../src/lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { WebClient } from '@slack/web-api';
@@ -41,7 +41,7 @@ let services: SlackServices;
 beforeEach(async () => {
   lab = await startLab({ products: ALL_SIMULATORS });
   home = temporaryHome('defenseclaw-slack-digest-');
-  const config = labConfigYaml(lab.url).replace('  digest: {}\n', `  digest:\n    channel: ${DIGEST_CHANNEL}\n    cron: "0 8 * * 1-5"\n`);
+  const config = labConfigYaml(lab.url).replace(/  digest: \{\}.*\n/, `  digest:\n    channel: ${DIGEST_CHANNEL}\n    cron: "0 8 * * 1-5"\n`);
   writeFileSync(join(home.home, 'config.yaml'), config, { mode: 0o600 });
   runtime = new Runtime({ home: home.home, env: {}, actor: 'cli:digest-test' });
   const client = new WebClient(LAB_CREDENTIALS.slack.botToken, { slackApiUrl: `${lab.url}/slack/api/`, retryConfig: { retries: 0 } });

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../config/index.js';
 import { DefenseClawError, InputError, UsageError } from '../../core/errors/index.js';
-import { labConfigYaml } from '../../lab/lab-config.js';
+import { labConfigYaml } from '../lab-config.js';
 import { startLab } from '../../lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../lab/products/index.js';
 import type { CommandContext } from '../context.js';

@@ -27,7 +27,7 @@ const REPORT_MAX_OFFSET = 10_000;
 const DESTINATIONS_MAX_LIMIT = 100;
 const LISTS_MAX_LIMIT = 200;
 
-/** The list `lab init` names in `cisco.umbrella.block_list_id` (src/lab/lab-config.ts). */
+/** The list `lab init` names in `cisco.umbrella.block_list_id` (src/cli/lab-config.ts). */
 export const UMBRELLA_LAB_BLOCK_LIST_ID = 15755711;
 
 const REASONS: Record<number, string> = {

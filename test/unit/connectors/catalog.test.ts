@@ -7,7 +7,7 @@ import { CONNECTOR_MODULES, connectorDependencies } from '../../../src/connector
 import { CONNECTOR_IDS } from '../../../src/connectors/tool.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { InputError } from '../../../src/core/errors/index.js';
-import { labConfigYaml } from '../../../src/lab/lab-config.js';
+import { labConfigYaml } from '../../../src/cli/lab-config.js';
 import { configFrom } from '../../helpers/lab-config.js';
 
 const catalog = loadCatalog();
