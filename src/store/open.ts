@@ -40,9 +40,10 @@ export function openStore(options: OpenStoreOptions): Store {
   const sqlite = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
     if (created) chmodSync(options.file, 0o600);
-    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+    const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000));
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!options.readonly) {
-      sqlite.pragma('journal_mode = WAL');
+      enableWal(sqlite, busyTimeoutMs);
       sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     }
     sqlite.pragma('foreign_keys = ON');
@@ -61,3 +62,24 @@ export function openStore(options: OpenStoreOptions): Store {
     },
   };
 }
+
+/**
+ * Switches the database to WAL. SQLite answers SQLITE_BUSY to `journal_mode = WAL` without calling the busy
+ * handler while another connection holds the file (two processes creating the database at once), so the
+ * busy timeout is honoured here by hand: retry with a short synchronous back-off until it runs out.
+ */
+function enableWal(sqlite: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if (sqlite.pragma('journal_mode', { simple: true }) === 'wal') return;
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(BACKOFF, 0, 0, Math.min(5 * 2 ** Math.min(attempt, 4), 50));
+    }
+  }
+}
+
+const BACKOFF = new Int32Array(new SharedArrayBuffer(4));
