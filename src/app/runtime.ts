@@ -16,7 +16,11 @@ import { AgentRunner } from '../agents/runner/agent-runner.js';
 import type { RunEventRecord } from '../agents/runner/run-store.js';
 import { RunRepository } from '../store/index.js';
 import { WorkflowService } from '../agents/workflow/workflow-service.js';
-import { IntegrationHealthRepository, openStore, type Store } from '../store/index.js';
+import { IntegrationHealthRepository, InvestigationRepository, openStore, type Store } from '../store/index.js';
+import { ConfigError } from '../core/errors/index.js';
+import { profile } from '../gateway/caller.js';
+import { InvestigationService, type InvestigationServiceOptions } from '../investigate/investigation-service.js';
+import { AnthropicModelClient, loadPrompt, type ModelClient } from '../llm/index.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeOptions {
@@ -270,6 +274,56 @@ export class Runtime {
   onRunEvent(listener: (event: RunEventRecord) => void): () => void {
     this.#runEventListeners.add(listener);
     return () => this.#runEventListeners.delete(listener);
+  }
+
+  investigationStore(): InvestigationRepository {
+    return new InvestigationRepository(this.store().db);
+  }
+
+  /**
+   * The investigation service: the gateway, the investigation profile from config, and the
+   * Anthropic model when `llm.api_key` is set (otherwise the deterministic triage, said so).
+   */
+  investigations(options: { model?: ModelClient } = {}): InvestigationService {
+    const loaded = this.config();
+    const { investigate, llm } = loaded.config;
+    const registry = this.tools();
+    const tools = investigate.tools.map((name, index) => {
+      if (name === '*') return '*';
+      const tool = registry.resolve(name);
+      if (tool === undefined) throw new ConfigError({ message: `unknown tool ${JSON.stringify(name)}`, path: `investigate.tools[${index}]`, file: loaded.file });
+      return tool.id;
+    });
+    const permissions = profile(tools.includes('*') ? '*' : tools, investigate.permissions);
+    const apiKey = loaded.effective.llm.api_key;
+    const model: InvestigationServiceOptions['model'] =
+      options.model !== undefined
+        ? { client: options.model }
+        : apiKey === undefined || apiKey === ''
+          ? { unavailable: 'no API key is configured (set ANTHROPIC_API_KEY or llm.api_key)' }
+          : {
+              client: new AnthropicModelClient({
+                apiKey,
+                ...(loaded.effective.llm.base_url === undefined ? {} : { baseUrl: loaded.effective.llm.base_url }),
+                logger: this.logger(),
+                ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+              }),
+            };
+    return new InvestigationService({
+      tools: this.gateway(),
+      registry,
+      store: this.investigationStore(),
+      clock: this.clock,
+      redactor: this.redactor,
+      model,
+      prompt: () => loadPrompt('investigation-system'),
+      settings: {
+        windowHours: parseDuration(investigate.window) / 3_600_000,
+        permissions,
+        toolOutputCapBytes: investigate.tool_output_cap_bytes,
+        llm: { model: llm.model, maxSteps: llm.max_steps, maxTokens: llm.max_tokens, budgetTokens: llm.budget_tokens, timeBudgetMs: parseDuration(llm.time_budget) },
+      },
+    });
   }
 
   integrationHealth(): IntegrationHealthRepository {

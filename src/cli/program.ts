@@ -1,3 +1,4 @@
+import { investigateCommand } from './commands/investigate-command.js';
 import { Command } from 'commander';
 import { agentCommand } from './commands/agent-command.js';
 import { VERSION } from '../app/version.js';
@@ -37,13 +38,15 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(labCommand(context));
   program.addCommand(workflowCommand(context));
   program.addCommand(agentCommand(context));
+  program.addCommand(investigateCommand(context));
   program.addCommand(slackCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
     command.showSuggestionAfterError(true);
-    // A command group called without a sub-command is a usage error (exit 2), after its help.
-    if (command.commands.length > 0 && command !== program) {
+    // A command group called without a sub-command is a usage error (exit 2), after its help;
+    // a group with an action of its own (`investigate --alert-id …`) keeps it.
+    if (command.commands.length > 0 && command !== program && !hasOwnAction(command)) {
       command.allowExcessArguments(true).action((...parameters: unknown[]) => {
         const self = parameters.at(-1) as Command;
         const typed = self.args[0];
@@ -64,6 +67,11 @@ export class MissingSubcommand extends Error {
   constructor(readonly commandName: string) {
     super(`${commandName}: missing sub-command`);
   }
+}
+
+/** Commander keeps the action handler private; a group with one runs it when no sub-command is named. */
+function hasOwnAction(command: Command): boolean {
+  return (command as unknown as { _actionHandler?: unknown })._actionHandler != null;
 }
 
 function applyToTree(command: Command, apply: (command: Command) => void): void {

@@ -207,6 +207,24 @@ const llmSchema = z
   })
   .prefault({});
 
+const investigateSchema = z
+  .strictObject({
+    /**
+     * What the investigation may call (the tools the model is offered and the triage uses): tool ids
+     * or aliases, or `*` for every tool of a granted scope. Write and execute calls always wait for an
+     * approval, whatever the runtime: they are proposals.
+     */
+    tools: z.array(text()).default(['*']),
+    permissions: z
+      .strictObject({ read: boolean().default(true), write: boolean().default(false), execute: boolean().default(true) })
+      .prefault({}),
+    /** How far back every source is searched. */
+    window: duration().default('24h'),
+    /** Largest tool output the model sees, in bytes of JSON (bigger outputs are shrunk, then cut). */
+    tool_output_cap_bytes: integer(1_000, 200_000).default(12_000),
+  })
+  .prefault({});
+
 /** Addresses no block action may target (`deny_if_ip_in: [internal_cidrs]` in tools/*.yaml). */
 const DEFAULT_INTERNAL_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10', 'fc00::/7', 'fe80::/10', '::1/128'];
 
@@ -248,6 +266,7 @@ export const configSchema = z.strictObject({
   slack: slackSchema,
   approvals: approvalsSchema,
   llm: llmSchema,
+  investigate: investigateSchema,
   audit: auditSchema,
   guards: guardsSchema,
 });

@@ -92,6 +92,12 @@ llm:
   budget_tokens: 200000
   time_budget: 5m
 
+investigate:
+  tools: ['*']                      # tool ids the investigation may call; '*' = every tool of a granted scope
+  permissions: { read: true, write: false, execute: true }   # write/execute are only ever proposals (approval-gated)
+  window: 24h                       # how far back every source is searched
+  tool_output_cap_bytes: 12000      # largest tool output the model sees
+
 audit:
   durability: normal                # normal: survives a crash | full: also survives power loss (slower)
 

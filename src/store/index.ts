@@ -6,3 +6,5 @@ export { IntegrationHealthRepository } from './integration-health-repository.js'
 export type { IntegrationHealthRow } from './schema/index.js';
 export { RunRepository } from './run-repository.js';
 export type { AgentRunRow, AgentStepResultRow, AgentRunEventRow, WorkflowRow, ApprovalRow, ApprovalVoteRow } from './schema/index.js';
+export { InvestigationRepository, type InvestigationTotals } from './investigation-repository.js';
+export type { InvestigationRow, InvestigationStepRow } from './schema/index.js';

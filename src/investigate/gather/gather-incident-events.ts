@@ -124,33 +124,49 @@ export async function gatherIncidentEvents(gateway: ToolCaller, caller: Caller, 
 
   const observables = incidentObservables(incident);
   const plan = planSourceCalls(observables, windowHours, { ...DEFAULT_PLAN_LIMITS, ...options.limits });
-  const fanOutStarted = timer();
+  const fanOut = await runSourcePlan(gateway, readOnly, plan, { ...options, timer });
+  const now = options.clock?.now() ?? new Date();
+  const sources: SourceReport[] = [incidentReport, ...fanOut.sources];
+  return {
+    incident,
+    observables,
+    window: { from: new Date(now.getTime() - windowHours * 3_600_000).toISOString(), to: now.toISOString() },
+    events: fanOut.events,
+    enrichment: fanOut.enrichment,
+    sources,
+    partial: sources.some((source) => !source.ok || source.truncated === true),
+    timing: { wallMs: timer() - started, fanOutWallMs: fanOut.wallMs, fanOutSumMs: fanOut.sources.reduce((sum, source) => sum + source.durationMs, 0) },
+  };
+}
+
+/** What a planned fan-out returned: events (de-duplicated, oldest first), enrichment, one report per call. */
+export interface SourcePlanResult {
+  events: SecurityEvent[];
+  enrichment: IncidentEnrichment;
+  sources: SourceReport[];
+  wallMs: number;
+}
+
+/**
+ * Runs planned reads at once (up to `maxConcurrency`) as a read-only caller and folds their
+ * outputs; a failed call is reported, never fatal. Used for incidents and for single assets.
+ */
+export async function runSourcePlan(gateway: ToolCaller, caller: Caller, plan: readonly PlannedCall[], options: Pick<GatherOptions, 'maxConcurrency' | 'timer' | 'signal'> = {}): Promise<SourcePlanResult> {
+  const timer = options.timer ?? (() => performance.now());
+  const readOnly: Caller = { ...caller, permissions: { tools: caller.permissions.tools, scopes: { read: caller.permissions.scopes.read, write: false, execute: false } } };
+  const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
+  const started = timer();
   const outcomes = await runLimited(plan, options.maxConcurrency ?? 16, async (call) => {
     const callStarted = timer();
     const result = await gateway.call(call.tool, call.input, readOnly, callOptions);
     return { call, result, durationMs: timer() - callStarted };
   });
-  const fanOutWallMs = timer() - fanOutStarted;
-
+  const wallMs = timer() - started;
   const byId = new Map<string, SecurityEvent>();
   const enrichment = emptyEnrichment();
-  const sources: SourceReport[] = [incidentReport];
-  for (const { call, result, durationMs } of outcomes) {
-    sources.push(reportOf(call, result, durationMs, byId, enrichment));
-  }
-  const now = options.clock?.now() ?? new Date();
+  const sources = outcomes.map(({ call, result, durationMs }) => reportOf(call, result, durationMs, byId, enrichment));
   const events = [...byId.values()].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id));
-  const fanOut = sources.filter((source) => source.purpose !== 'incident');
-  return {
-    incident,
-    observables,
-    window: { from: new Date(now.getTime() - windowHours * 3_600_000).toISOString(), to: now.toISOString() },
-    events,
-    enrichment,
-    sources,
-    partial: sources.some((source) => !source.ok || source.truncated === true),
-    timing: { wallMs: timer() - started, fanOutWallMs, fanOutSumMs: fanOut.reduce((sum, source) => sum + source.durationMs, 0) },
-  };
+  return { events, enrichment, sources, wallMs };
 }
 
 function reportOf(call: PlannedCall, result: GatewayResult, durationMs: number, byId: Map<string, SecurityEvent>, enrichment: IncidentEnrichment): SourceReport {
