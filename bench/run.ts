@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   audit: () => import('./audit.js').then((module) => module.run()),
   connectors: () => import('./connectors.js').then((module) => module.run()),
   gateway: () => import('./gateway.js').then((module) => module.run()),
+  investigate: () => import('./investigate.js').then((module) => module.run()),
   'slack-ack': () => import('./slack-ack.js').then((module) => module.run()),
 };
 

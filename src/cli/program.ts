@@ -1,3 +1,4 @@
+import { demoCommand } from './commands/demo-command.js';
 import { investigateCommand } from './commands/investigate-command.js';
 import { Command } from 'commander';
 import { agentCommand } from './commands/agent-command.js';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(workflowCommand(context));
   program.addCommand(agentCommand(context));
   program.addCommand(investigateCommand(context));
+  program.addCommand(demoCommand(context));
   program.addCommand(slackCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();

@@ -158,7 +158,9 @@ export class InvestigationService {
     let triage: TriageOutcome | undefined;
     let triageFailure: string | undefined;
     try {
-      triage = await triageIncident(tools, caller, request.alertId, { windowHours, clock, ...(request.signal === undefined ? {} : { signal: request.signal }) });
+      // The window ends at the investigation's start, so a replay (clock pinned there) asks for the same window.
+      const windowEnd = { now: () => new Date(base.startedAt) };
+      triage = await triageIncident(tools, caller, request.alertId, { windowHours, clock: windowEnd, ...(request.signal === undefined ? {} : { signal: request.signal }) });
     } catch (error) {
       if (!(error instanceof IncidentFetchError) || model === undefined || error.code === 'incident_not_found') throw error;
       triageFailure = error.message;

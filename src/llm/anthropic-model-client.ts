@@ -63,9 +63,9 @@ const EPHEMERAL: CacheControl = { type: 'ephemeral' };
  * `messages.create`). Our own manual loop drives it; the SDK's beta tool runner is not used
  * (its server-side threads break stateless fakes and hide the approval gate).
  *
- * Prompt caching: at most three breakpoints (the API allows four): the last system block marked
+ * Prompt caching: at most four breakpoints (the API's limit): the last system block marked
  * `cache`, the last tool marked `cache`, and, with `cacheConversation`, the last block of the
- * last user message. The cache prefix is built tools → system → messages, so static text goes
+ * last two user messages (the prefix written last turn is read this turn). The cache prefix is built tools → system → messages, so static text goes
  * in the cached blocks and volatile text (the alert, tool results) after them.
  */
 export class AnthropicModelClient implements ModelClient {
@@ -123,8 +123,12 @@ export function toAnthropicParams(request: ModelRequest): Anthropic.MessageCreat
     input_schema: tool.inputSchema,
     ...(index === lastCachedTool ? { cache_control: EPHEMERAL } : {}),
   }));
-  const lastUser = request.cacheConversation === true ? findLastIndex(request.messages, (message) => message.role === 'user') : -1;
-  const messages = request.messages.map((message, index) => toAnthropicMessage(message, index === lastUser));
+  // The rolling conversation breakpoint goes on the last user message (written now, read next turn)
+  // and on the user message before it (written last turn, read now): the read never depends on how
+  // far back the API looks for an earlier breakpoint. With system and tools that is 4, the maximum.
+  const userIndexes = request.cacheConversation === true ? request.messages.flatMap((message, index) => (message.role === 'user' ? [index] : [])) : [];
+  const cachedUsers = new Set(userIndexes.slice(-2));
+  const messages = request.messages.map((message, index) => toAnthropicMessage(message, cachedUsers.has(index)));
   return {
     model: request.model,
     max_tokens: request.maxTokens,

@@ -86,8 +86,9 @@ export interface ModelRequest {
   maxTokens: number;
   temperature?: number;
   /**
-   * Add a rolling cache breakpoint on the last block of the last user message, so the next call
-   * of the same conversation reads the whole history so far from the cache.
+   * Add rolling cache breakpoints on the last block of the last two user messages: the next call of
+   * the same conversation reads the whole history so far from the cache, and this one reads what
+   * the previous call wrote.
    */
   cacheConversation?: boolean;
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { integrationStatuses, type IntegrationStatus } from '../../config/index.js';
 import { isDefenseClawError } from '../../core/errors/index.js';
+import type { InvestigationTotals } from '../../store/index.js';
 import type { CommandContext } from '../context.js';
 import { formatBytes, printJson, printLine } from '../output.js';
 
@@ -35,9 +36,11 @@ export function statusCommand(context: CommandContext): Command {
         const last = health.get(integration.name);
         return { ...integration, health: last === undefined ? null : { status: last.status, reason: last.reason, checked_at: last.checkedAt } };
       });
+      const since = new Date(runtime.clock.now().getTime() - 86_400_000).toISOString();
+      const investigations = databaseExists ? runtime.investigationStore().totals(since) : { count: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0 };
       const ledger = { rows: databaseExists ? runtime.ledger().count() : 0, head_seq: head?.seq ?? null, head_hash: head?.hash ?? null };
       if (options.json === true) {
-        printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, integrations: withHealth });
+        printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, investigations_24h: investigations, integrations: withHealth });
         return;
       }
       printLine(context.io, `DefenseClaw ${runtime.version}`);
@@ -48,6 +51,7 @@ export function statusCommand(context: CommandContext): Command {
       );
       printLine(context.io, `database      ${paths.databaseFile} (${databaseExists ? formatBytes(database.size_bytes) : 'not created yet'})`);
       printLine(context.io, `audit ledger  ${ledger.rows} rows${head === undefined ? '' : `, head seq ${head.seq} ${head.hash}`}`);
+      printLine(context.io, `investigations ${investigationLine(investigations)}`);
       if (integrations.length > 0) {
         printLine(context.io, 'integrations');
         const width = Math.max(...integrations.map((integration) => integration.name.length));
@@ -75,4 +79,12 @@ function databaseSize(file: string): number {
     }
   }
   return total;
+}
+
+/** Last 24 h of investigations: count, tokens (cache share) and estimated cost. */
+function investigationLine(totals: InvestigationTotals): string {
+  if (totals.count === 0) return 'none in the last 24 h';
+  const input = totals.inputTokens + totals.cacheCreationTokens + totals.cacheReadTokens;
+  const share = input === 0 ? 0 : Math.round((totals.cacheReadTokens / input) * 100);
+  return `${totals.count} in the last 24 h; LLM tokens ${input} in (${share}% from cache) / ${totals.outputTokens} out, est. $${totals.costUsd.toFixed(4)}`;
 }

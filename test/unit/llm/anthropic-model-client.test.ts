@@ -83,7 +83,7 @@ describe('AnthropicModelClient request shape', () => {
     expect(sent!.body.thread).toBeUndefined();
   });
 
-  it('maps tool_use and tool_result blocks, and adds a rolling breakpoint on the last user message with cacheConversation', async () => {
+  it('maps tool_use and tool_result blocks, and adds rolling breakpoints on the last two user messages with cacheConversation', async () => {
     const { fake, client } = await setup(() => ({ content: [{ type: 'text', text: 'db is fine' }] }));
     await client.complete(
       baseRequest({
@@ -109,14 +109,15 @@ describe('AnthropicModelClient request shape', () => {
       }),
     );
     const body = fake.messageRequests()[0]!.body;
-    expect(body.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'Investigate alert 42' }] });
+    // The previous user message keeps the breakpoint it was written with, so this call reads it.
+    expect(body.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'Investigate alert 42', cache_control: { type: 'ephemeral' } }] });
     expect(body.messages[1].content[1]).toEqual({ type: 'tool_use', id: 'toolu_01', name: 'get_status', input: { service: 'db' } });
     expect(body.messages[2].content).toEqual([
       { type: 'tool_result', tool_use_id: 'toolu_01', content: '{"status":"up"}' },
       { type: 'tool_result', tool_use_id: 'toolu_02', content: 'denied by policy', is_error: true, cache_control: { type: 'ephemeral' } },
     ]);
     const breakpoints = JSON.stringify(body).match(/"cache_control"/g) ?? [];
-    expect(breakpoints).toHaveLength(3);
+    expect(breakpoints).toHaveLength(4);
   });
 
   it('sends no cache_control when nothing is marked cacheable, and omits empty system and tools', async () => {
