@@ -39,7 +39,7 @@ export function investigateCommand(context: CommandContext): Command {
       if (options.alertId === undefined) throw new UsageError('investigate: --alert-id <id> is required (or a sub-command: asset, replay, list, show)');
       const runtime = context.runtime();
       const result = await runInvestigation(context, runtime, options.alertId, { noLlm: !options.llm, ...(options.window === undefined ? {} : { window: options.window }), quiet: options.json === true });
-      const reportFile = writeReports(runtime, result, options.output);
+      const reportFile = writeReports(runtime, result, options.output, context.io.cwd);
       if (options.json === true) printJson(context.io, { ...result, report: reportFile });
       else {
         context.io.stdout.write(investigationText(result, { timeline: options.timeline === true, enrich: options.enrich === true }));
@@ -84,14 +84,14 @@ export async function runInvestigation(context: CommandContext, runtime: Runtime
 }
 
 /** Writes the HTML report to DEFENSECLAW_HOME/reports/<id>.html, and FILE in its format when asked. */
-export function writeReports(runtime: Runtime, result: InvestigationResult, output: string | undefined): { html: string; output?: string } {
+export function writeReports(runtime: Runtime, result: InvestigationResult, output: string | undefined, cwd = process.cwd()): { html: string; output?: string } {
   const format = output === undefined ? undefined : reportFormatFromPath(output);
   if (output !== undefined && format === undefined) throw new UsageError(`--output: "${output}" must end in .html, .json or .md`);
   const options = { version: runtime.version, generatedAt: runtime.clock.now().toISOString() };
   const html = join(runtime.paths.home, 'reports', `${result.id}.html`);
   writeReport(html, renderInvestigationReport(result, 'html', options));
   if (output === undefined || format === undefined) return { html };
-  const target = resolve(output);
+  const target = resolve(cwd, output);
   writeReport(target, renderInvestigationReport(result, format, options));
   return { html, output: target };
 }
@@ -175,7 +175,7 @@ function showCommand(context: CommandContext): Command {
         throw new UsageError(`no finished investigation ${id} (see \`defenseclaw investigate list\`)`);
       }
       const result = JSON.parse(row.result) as InvestigationResult;
-      const report = options.output === undefined ? undefined : writeReports(runtime, result, options.output);
+      const report = options.output === undefined ? undefined : writeReports(runtime, result, options.output, context.io.cwd);
       if (options.json === true) printJson(context.io, result);
       else context.io.stdout.write(investigationText(result, { timeline: options.timeline === true, enrich: options.enrich === true }));
       if (report?.output !== undefined && options.json !== true) printLine(context.io, `Report: ${report.output}`);
