@@ -116,6 +116,7 @@ export async function run(): Promise<void> {
       const timestamp = Math.floor(Date.now() / 1000);
       const signature = `v0=${createHmac('sha256', LAB_CREDENTIALS.slack.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
       const t0 = performance.now();
+      if (server.eventsUrl === undefined) throw new Error("slack serve did not start an HTTP receiver");
       const ack = await fetch(server.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body });
       const ackMs = performance.now() - t0;
       if (ack.status !== 200) throw new Error(`slash command answered ${ack.status}`);

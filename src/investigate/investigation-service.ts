@@ -3,6 +3,7 @@ import { canonicalJson } from '../core/canonical-json.js';
 import type { Clock } from '../core/clock.js';
 import { isDefenseClawError } from '../core/errors/index.js';
 import type { Caller, PermissionProfile } from '../gateway/caller.js';
+import type { GatewayResult } from '../gateway/gateway-result.js';
 import type { RegisteredTool } from '../gateway/tool-registry.js';
 import { cacheShare, estimateCostUsd, type LoadedPrompt, type ModelClient, type ModelPrice, type ModelUsage } from '../llm/index.js';
 import { IncidentFetchError, type ToolCaller } from './gather/index.js';
@@ -63,6 +64,17 @@ export interface InvestigationServiceOptions {
   newId?: () => string;
 }
 
+/** What `runApproved` needs of an approval (the approval service's record fits). */
+export interface ApprovedCall {
+  id: string;
+  state: string;
+  executedAt: string | null;
+  runId: string | null;
+  actor: string;
+  requester: string;
+  reason: string | null;
+}
+
 /** `inv-20261124T101500Z-3fa9c1`: sortable by start time, safe in file names. */
 export function newInvestigationId(clock: Clock): string {
   const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -82,6 +94,32 @@ export class InvestigationService {
   /** Whether a model is configured, or why not. */
   llmAvailability(): { available: true } | { available: false; reason: string } {
     return 'client' in this.options.model ? { available: true } : { available: false, reason: this.options.model.unavailable };
+  }
+
+  /**
+   * Runs the call an approver approved for one of this service's investigations, exactly once:
+   * the proposal's arguments come from the stored result, the gateway checks they still match the
+   * approval and marks it executed (a second attempt, here or in another process, is refused).
+   * Returns undefined when the approval is not an investigation's, not approved, or already used.
+   */
+  async runApproved(approval: ApprovedCall, options: { signal?: AbortSignal } = {}): Promise<{ proposal: ProposedAction; result: GatewayResult } | undefined> {
+    if (approval.state !== 'approved' || approval.executedAt !== null || approval.runId === null || !approval.runId.startsWith('inv-')) return undefined;
+    const row = this.options.store.get(approval.runId);
+    if (row === undefined || row.result === null) return undefined;
+    const proposal = (JSON.parse(row.result) as InvestigationResult).proposals.find((candidate) => candidate.approvalId === approval.id);
+    if (proposal === undefined) return undefined;
+    const caller: Caller = {
+      kind: approval.actor.startsWith('llm:') ? 'llm' : 'agent',
+      actor: approval.actor,
+      requester: approval.requester,
+      permissions: this.options.settings.permissions,
+      runId: approval.runId,
+      runtime: 'secure',
+      requiresApproval: true,
+      reason: `approved (${approval.id}): ${approval.reason ?? proposal.rationale}`.slice(0, 500),
+    };
+    const result = await this.options.tools.call(proposal.tool, proposal.input, caller, { approvalId: approval.id, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    return { proposal, result };
   }
 
   async investigate(request: InvestigateRequest): Promise<InvestigationResult> {

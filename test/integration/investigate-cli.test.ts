@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { runCli, temporaryHome } from '../helpers/cli.js';
+import { isMutating, labRequests } from '../helpers/gateway-lab.js';
 
 let lab: Lab;
 let home: ReturnType<typeof temporaryHome>;
@@ -43,7 +44,7 @@ describe('defenseclaw investigate', () => {
 
     const list = await runCli(['investigate', 'list', '--json'], { home: home.home });
     expect(list.code).toBe(0);
-    expect((JSON.parse(list.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual([parsed.id, id]);
+    expect((JSON.parse(list.stdout) as Array<{ id: string }>).map((row) => row.id).slice(0, 2)).toEqual([parsed.id, id]);
 
     const show = await runCli(['investigate', 'show', id, '--output', 'again.html'], { home: home.home });
     expect(show.code).toBe(0);
@@ -55,6 +56,22 @@ describe('defenseclaw investigate', () => {
 
     const status = await runCli(['status', '--json'], { home: home.home });
     expect(JSON.parse(status.stdout)).toMatchObject({ investigations_24h: { count: 2 } });
+  });
+
+  it('an approver approving a proposal from the CLI runs it exactly once', async () => {
+    const run = await runCli(['investigate', '--alert-id', 'XDR-2026-001234', '--json'], { home: home.home });
+    const result = JSON.parse(run.stdout) as { proposals: Array<{ tool: string; input: { hostname?: string }; approvalId?: string }> };
+    const isolate = result.proposals.find((proposal) => proposal.tool === 'secure_endpoint.isolate_host' && proposal.input.hostname === 'workstation-042')!;
+    const before = (await labRequests(lab.url, { product: 'secure_endpoint' })).filter(isMutating).length;
+    const approve = await runCli(['approvals', 'approve', isolate.approvalId!, '--json'], { home: home.home });
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(JSON.parse(approve.stdout)).toMatchObject({ state: 'approved', executed: { tool: 'secure_endpoint.isolate_host', outcome: 'succeeded' } });
+    const isolations = (await labRequests(lab.url, { product: 'secure_endpoint' })).filter(isMutating);
+    expect(isolations.length - before).toBe(1);
+    expect(isolations.at(-1)!.path).toMatch(/\/isolation$/);
+    // Deciding again changes nothing and runs nothing.
+    expect((await runCli(['approvals', 'approve', isolate.approvalId!], { home: home.home })).code).not.toBe(0);
+    expect((await labRequests(lab.url, { product: 'secure_endpoint' })).filter(isMutating).length - before).toBe(1);
   });
 
   it('refuses bad input with exit 2 and reports an unknown incident as a failed job', async () => {

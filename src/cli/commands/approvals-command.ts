@@ -100,8 +100,14 @@ async function decide(context: CommandContext, id: string, decision: ApprovalDec
   const approval = await runtime.approvals().decide(id, identity, decision, options.reason, { actor: `${runtime.actor} as ${identity}` });
   // A run waiting on this approval continues here when no live process holds it (e.g. after a restart).
   const resumed = approval.state === 'pending' ? [] : await resumeRunsWaitingOn(runtime, approval.id);
+  // An investigation's proposal runs now, once (the gateway marks the approval executed).
+  const ran = approval.state === 'approved' && approval.runId?.startsWith('inv-') === true ? await runtime.investigations().runApproved(approval) : undefined;
   if (options.json === true) {
-    printJson(context.io, { ...toJson(approval), resumed_runs: resumed.map((outcome) => ({ run_id: outcome.runId, status: outcome.status })) });
+    printJson(context.io, {
+      ...toJson(approval),
+      resumed_runs: resumed.map((outcome) => ({ run_id: outcome.runId, status: outcome.status })),
+      ...(ran === undefined ? {} : { executed: { tool: ran.proposal.tool, outcome: ran.result.outcome, ...(ran.result.outcome === 'failed' ? { error: ran.result.error.message } : {}) } }),
+    });
     return;
   }
   if (approval.state === 'pending') {
@@ -110,6 +116,7 @@ async function decide(context: CommandContext, id: string, decision: ApprovalDec
     printLine(context.io, `${approval.state} ${approval.id} (${approval.tool}) as ${identity}`);
   }
   for (const outcome of resumed) printLine(context.io, `resumed run ${outcome.runId}: ${outcome.status}${outcome.error === undefined ? '' : ` (${outcome.error})`}`);
+  if (ran !== undefined) printLine(context.io, `ran ${ran.proposal.tool} of investigation ${approval.runId}: ${ran.result.outcome}${ran.result.outcome === 'failed' ? ` (${ran.result.error.message})` : ''}`);
 }
 
 function lookup(runtime: Runtime, id: string): Approval {

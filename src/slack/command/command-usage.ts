@@ -2,7 +2,7 @@
 export function commandUsage(command = '/defenseclaw'): string[] {
   return [
     `*Usage: ${command} <sub-command>*`,
-    `\`${command} investigate <alert-id>\` — triage an XDR incident, e.g. \`investigate XDR-2026-001234\``,
+    `\`${command} investigate <alert-id>\` — investigate an XDR incident (timeline, findings, proposed actions and a report in a thread), e.g. \`investigate XDR-2026-001234\``,
     `\`${command} investigate asset <host|domain> [--last 72h]\` — what the products know about one asset (read-only)`,
     `\`${command} inventory diff [--since 24h]\` · \`${command} inventory search --tag <tag>\``,
     `\`${command} policy check <resource> [--policy <name>]\``,

@@ -11,6 +11,7 @@ import { pendingApprovalLines, statusLines } from '../command/status-summary.js'
 import { upcomingFeatureText } from '../command/upcoming-features.js';
 import { agentExists, runAgentJob } from '../jobs/agent-run-job.js';
 import { looksLikeDomain, runHostLookupJob } from '../jobs/asset-lookup-job.js';
+import { runInvestigationJob } from '../jobs/investigation-job.js';
 import { slackPrincipal, type JobContext } from '../jobs/job-context.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 
@@ -127,16 +128,9 @@ function handle(dependencies: SlashCommandDependencies, command: SlashCommand, r
       return { reply: ephemeralReply(upcomingFeatureText('policy', `${command.command} ${describeRequest(request)}`)) };
     case 'investigate_alert':
       return {
-        ack: `${WORKING_ON_IT} triage of ${request.alertId} starts in this channel.`,
+        ack: `Investigating ${request.alertId}; the timeline follows in a thread.`,
         job: async (origin) => {
-          await runAgentJob(jobContext, {
-            ...origin,
-            agent: 'triage-alert',
-            params: { incident_id: request.alertId },
-            dryRun: false,
-            title: `Investigation of ${request.alertId}`,
-            notes: ['Deterministic triage (agent triage-alert): the LLM was not used. Steps below are the timeline.'],
-          });
+          await runInvestigationJob(jobContext, { ...origin, alertId: request.alertId });
         },
       };
     case 'investigate_asset':

@@ -69,9 +69,13 @@ export class ThreadPoster {
 
   /** Uploads a JSON document into the thread (files.uploadV2). */
   async uploadJson(thread: ThreadRef, file: { filename: string; title: string; comment: string; data: unknown }): Promise<void> {
-    const content = `${JSON.stringify(file.data, null, 2)}\n`;
+    await this.uploadFile(thread, { filename: file.filename, title: file.title, comment: file.comment, content: `${JSON.stringify(file.data, null, 2)}\n` });
+  }
+
+  /** Uploads a text document (an HTML report, …) into the thread (files.uploadV2); the type follows the file name. */
+  async uploadFile(thread: ThreadRef, file: { filename: string; title: string; comment: string; content: string }): Promise<void> {
     await this.#enqueue(this.#postQueues, thread.channel, () =>
-      this.#options.client.files.uploadV2({ channel_id: thread.channel, thread_ts: thread.ts, filename: file.filename, title: file.title, content, initial_comment: file.comment }),
+      this.#options.client.files.uploadV2({ channel_id: thread.channel, thread_ts: thread.ts, filename: file.filename, title: file.title, content: file.content, initial_comment: file.comment }),
     );
   }
 
