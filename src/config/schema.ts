@@ -207,6 +207,27 @@ const llmSchema = z
   })
   .prefault({});
 
+const smtpSchema = z
+  .strictObject({
+    /** SMTP server for e-mail notifications (policy schedules); unset: e-mail is not configured. */
+    host: text().optional(),
+    port: integer(1, 65_535).default(587),
+    /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+    secure: boolean().default(false),
+    username: text().optional(),
+    password: secret(text().optional()),
+    /** Sender address, e.g. defenseclaw@example.com. */
+    from: text().optional(),
+  })
+  .prefault({});
+
+const policySchema = z
+  .strictObject({
+    /** Your own policies (YAML), besides the built-ins in policies/; relative to DEFENSECLAW_HOME. */
+    directory: text().default('policies'),
+  })
+  .prefault({});
+
 const investigateSchema = z
   .strictObject({
     /**
@@ -267,6 +288,8 @@ export const configSchema = z.strictObject({
   approvals: approvalsSchema,
   llm: llmSchema,
   investigate: investigateSchema,
+  policy: policySchema,
+  smtp: smtpSchema,
   audit: auditSchema,
   guards: guardsSchema,
 });

@@ -98,6 +98,17 @@ investigate:
   window: 24h                       # how far back every source is searched
   tool_output_cap_bytes: 12000      # largest tool output the model sees
 
+policy:
+  directory: policies              # your own policies (YAML) besides the built-ins; relative to this home
+
+smtp:                               # e-mail notifications of policy schedules (--notify someone@example.com)
+  host: \${SMTP_HOST}
+  port: 587
+  secure: false                     # true: TLS from the start (465); false: STARTTLS when offered
+  username: \${SMTP_USERNAME}
+  password: \${SMTP_PASSWORD}
+  from: defenseclaw@example.com
+
 audit:
   durability: normal                # normal: survives a crash | full: also survives power loss (slower)
 

@@ -31,6 +31,7 @@ const EXPECTED_SECRET_KEYS = [
   'slack.signing_secret',
   'slack.app_token',
   'llm.api_key',
+  'smtp.password',
 ];
 
 describe('secret masking by schema', () => {
