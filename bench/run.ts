@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   connectors: () => import('./connectors.js').then((module) => module.run()),
   gateway: () => import('./gateway.js').then((module) => module.run()),
   investigate: () => import('./investigate.js').then((module) => module.run()),
+  injection: () => import('./injection.js').then((module) => module.run()),
   'slack-ack': () => import('./slack-ack.js').then((module) => module.run()),
 };
 

@@ -30,8 +30,8 @@ export interface InventoryAsset {
   lastSeen?: string;
   /** Isolated if any source says so. */
   isolation?: 'isolated' | 'not_isolated' | 'pending' | 'unknown';
-  /** Source name (`secure_endpoint`, `crowdstrike`, `cisco_xdr`) → its view. */
-  sources: Partial<Record<AssetSource | string, AssetSourceView>>;
+  /** Source (`secure-endpoint`, `crowdstrike`, `cisco-xdr`) → its view. */
+  sources: Partial<Record<AssetSource, AssetSourceView>>;
   /** Tags from the sources, tag rules and by hand, sorted. */
   tags: string[];
 }
