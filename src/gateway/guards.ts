@@ -17,6 +17,9 @@ export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, co
   try {
     const deniedTags = guards.deny_if_asset_tag ?? [];
     for (const host of deniedTags.length === 0 ? [] : (subjects.hosts ?? [])) {
+      // Tags are known by host name: a host named by a product id (connector GUID, Falcon device
+      // id, MAC) cannot be checked, so it is refused rather than let through (fail closed).
+      if (PRODUCT_ID.test(host.trim())) return `host "${host.trim()}" is named by a product id; name it by its host name so the asset guards (${deniedTags.join(', ')}) can check it`;
       const name = host.trim().toLowerCase().split('.')[0] ?? '';
       const tags = await context.assetTags(name);
       const hit = deniedTags.find((tag) => tags.includes(tag));
@@ -42,6 +45,9 @@ export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, co
     return `guard check failed: ${(error as Error).message}`;
   }
 }
+
+/** A GUID, a 32-hex device id or a MAC address: ids, not host names. */
+const PRODUCT_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2})$/i;
 
 function blockListOf(ranges: readonly string[]): BlockList {
   const list = new BlockList();

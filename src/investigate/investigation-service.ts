@@ -168,12 +168,14 @@ export class InvestigationService {
         sources: [],
       };
     }
+    // What is stored, shown and reported is the redacted result: no secret a tool returned leaves here.
+    result = this.options.redactor.redact(result);
     const usage = result.usage;
     store.finish(id, {
       mode: result.mode,
       status: result.status,
       finishedAt: result.finishedAt,
-      result: JSON.stringify(this.options.redactor.redact(result)),
+      result: JSON.stringify(result),
       ...(usage === undefined
         ? {}
         : { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheCreationTokens: usage.cacheCreationInputTokens, cacheReadTokens: usage.cacheReadInputTokens, costUsd: usage.estimatedCostUsd }),

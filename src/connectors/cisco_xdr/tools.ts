@@ -32,7 +32,8 @@ function sinceIso(context: ToolContext, hours: number | undefined): string | und
 
 /** Which hosts, IPs and domains an action on this observable touches (for the gateway's guards). */
 function observableSubjects(type: string, value: string): ToolSubjects {
-  if (type === 'hostname') return { hosts: [value] };
+  // Observables that name a host (by name or by product id) are host subjects, so host guards apply.
+  if (type === 'hostname' || type === 'amp_computer_guid' || type === 'mac_address') return { hosts: [value] };
   if (type === 'ip' || type === 'ipv6') return { ips: [value] };
   if (type === 'domain') return { domains: [value] };
   if (type === 'url') {

@@ -14,6 +14,15 @@ describe('argument guards', () => {
     expect(await checkGuards(guards, { hosts: ['workstation-042'] }, context)).toBeUndefined();
   });
 
+  it('refuse a guarded host named by a product id (GUID, Falcon device id, MAC): its tags cannot be checked', async () => {
+    const guards = { deny_if_asset_tag: ['crown-jewel'] };
+    for (const id of ['4c1c5abf-8718-45a1-a73d-2f0750ffbade', '0123456789abcdef0123456789ABCDEF', '00:1a:2b:3c:4d:5e']) {
+      expect(await checkGuards(guards, { hosts: [id] }, context)).toMatch(/named by a product id; name it by its host name/);
+    }
+    // Without an asset-tag guard, ids are fine (reads, releases).
+    expect(await checkGuards({}, { hosts: ['4c1c5abf-8718-45a1-a73d-2f0750ffbade'] }, context)).toBeUndefined();
+  });
+
   it('refuse addresses inside internal ranges (IPv4 and IPv6) and anything that is not an address', async () => {
     const guards = { deny_if_ip_in: ['internal_cidrs'] };
     expect(await checkGuards(guards, { ips: ['10.20.30.40'] }, context)).toMatch(/inside a protected range/);
