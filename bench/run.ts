@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   gateway: () => import('./gateway.js').then((module) => module.run()),
   investigate: () => import('./investigate.js').then((module) => module.run()),
   injection: () => import('./injection.js').then((module) => module.run()),
+  inventory: () => import('./inventory.js').then((module) => module.run()),
   'slack-ack': () => import('./slack-ack.js').then((module) => module.run()),
 };
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { ApprovalService, type GroupMemberResolver } from '../approvals/index.js';
 import { AuditLedger, createRedactor, type Redactor } from '../audit/index.js';
@@ -21,7 +22,14 @@ import { ConfigError } from '../core/errors/index.js';
 import { profile } from '../gateway/caller.js';
 import { InvestigationService, type InvestigationServiceOptions } from '../investigate/investigation-service.js';
 import { AnthropicModelClient, loadPrompt, type ModelClient } from '../llm/index.js';
+import { InventoryService } from '../inventory/index.js';
+import { InventoryRepository } from '../store/index.js';
 import { VERSION } from './version.js';
+import { JobNotifier, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster } from '../scheduler/index.js';
+import { policyRunSummary } from '../policy/index.js';
+import { SchedulerRepository } from '../store/index.js';
+import { PolicyLibrary, PolicyService } from '../policy/index.js';
+import { PolicyRepository } from '../store/index.js';
 
 export interface RuntimeOptions {
   home: string;
@@ -61,6 +69,7 @@ export class Runtime {
   #runner: AgentRunner | undefined;
   #runEventListeners = new Set<(event: RunEventRecord) => void>();
   #resolveGroupMembers: GroupMemberResolver | undefined;
+  #scheduler: Scheduler | undefined;
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
   readonly #catalogDirectory: string | undefined;
@@ -223,7 +232,9 @@ export class Runtime {
         approvals: this.approvals(),
         guards: {
           internalCidrs: config.guards.internal_cidrs,
-          assetTags: (hostname) => config.guards.asset_tags[hostname] ?? [],
+          // Config tags always apply; the inventory adds what it knows (source, rule and hand-set
+          // tags). A failing lookup throws, and the guard then denies (fail closed).
+          assetTags: (hostname) => [...(config.guards.asset_tags[hostname] ?? []), ...this.inventory().tagsOfHost(hostname)],
         },
         liveTool: (tool) => {
           const live = ToolRegistry.liveTool(this.connector(tool.module), tool.id);
@@ -330,11 +341,81 @@ export class Runtime {
     return new IntegrationHealthRepository(this.store().db);
   }
 
+  /** The inventory: scans through the gateway, snapshots in the store, tag rules from inventory.tag_rules_file. */
+  inventory(): InventoryService {
+    const settings = this.config().config.inventory;
+    return new InventoryService({
+      gateway: this.gateway(),
+      store: new InventoryRepository(this.store()),
+      clock: this.clock,
+      settings: { tagRulesFile: resolve(this.paths.home, settings.tag_rules_file), autoTag: settings.auto_tag },
+      actor: this.actor,
+      audit: this.ledger(),
+      logger: this.logger(),
+    });
+  }
+
+  /**
+   * Policy checks and enforcement over the newest inventory snapshot: built-in policies plus the
+   * user's (config `policy.directory`, relative to DEFENSECLAW_HOME); live reads and remediations
+   * go through the gateway; runs and results are stored.
+   */
+  policies(): PolicyService {
+    return new PolicyService({
+      library: new PolicyLibrary({ tools: this.tools(), userDirectory: resolve(this.paths.home, this.config().config.policy.directory) }),
+      inventory: {
+        latest: async () => {
+          const inventory = this.inventory();
+          return inventory.latestSnapshot() === undefined ? undefined : snapshotOf(inventory.assets());
+        },
+        scan: async () => {
+          const inventory = this.inventory();
+          const { snapshot } = await inventory.scan();
+          return snapshotOf(inventory.assets(snapshot.id));
+        },
+      },
+      gateway: this.gateway(),
+      tools: this.tools(),
+      store: new PolicyRepository(this.store().db),
+      clock: this.clock,
+      logger: this.logger(),
+    });
+  }
+
+  /**
+   * Persisted jobs with the handlers this process can run (policy runs, inventory sweeps; the bot
+   * adds the digest), telling results by e-mail (smtp.*) or Slack (slack.bot_token; the bot swaps
+   * in its own client). Built once per process.
+   */
+  scheduler(): Scheduler {
+    if (this.#scheduler === undefined) {
+      const loaded = this.config();
+      const slack = loaded.effective.slack;
+      this.#scheduler = new Scheduler({
+        store: new SchedulerRepository(this.store().db),
+        clock: this.clock,
+        logger: this.logger().child({ component: 'scheduler' }),
+        redactor: this.redactor,
+        notifier: new JobNotifier({
+          // Read at send time: an unset ${SMTP_PASSWORD} fails that delivery, naming the key.
+          email: createSmtpEmailSender(loaded.config.smtp),
+          slack: slack.bot_token === undefined ? undefined : webApiPoster({ token: slack.bot_token, apiUrl: slack.api_url, fetch: this.#fetch }),
+        }),
+        handlers: {
+          inventory_sweep: inventorySweepHandler(() => this.inventory().scan()),
+          policy: policyJobHandler({ check: (input) => this.policies().check(input), summary: policyRunSummary }),
+        },
+      });
+    }
+    return this.#scheduler;
+  }
+
   close(): void {
     this.#logger?.flush();
     this.#store?.close();
     this.#store = undefined;
     this.#ledger = undefined;
+    this.#scheduler = undefined;
     this.#approvals = undefined;
   }
 
@@ -353,6 +434,11 @@ export class Runtime {
     }
     return this.#secrets;
   }
+}
+
+/** An inventory snapshot as the policy service reads it. */
+function snapshotOf(view: ReturnType<InventoryService['assets']>): { id: string; takenAt: string; assets: ReturnType<InventoryService['assets']>['assets'] } {
+  return { id: view.snapshot.id, takenAt: view.snapshot.takenAt, assets: view.assets };
 }
 
 function safeUsername(): string {

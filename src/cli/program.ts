@@ -11,6 +11,10 @@ import { labCommand } from './commands/lab-command.js';
 import { workflowCommand } from './commands/workflow-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { slackCommand } from './commands/slack-command.js';
+import { scheduleCommand } from './commands/schedule-command.js';
+import { inventoryCommand } from './commands/inventory-command.js';
+import { policyCommand } from './commands/policy-command.js';
+import { reportCommand } from './commands/report-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { closest } from '../core/suggest.js';
@@ -42,6 +46,10 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(investigateCommand(context));
   program.addCommand(demoCommand(context));
   program.addCommand(slackCommand(context));
+  program.addCommand(inventoryCommand(context));
+  program.addCommand(scheduleCommand(context));
+  program.addCommand(policyCommand(context));
+  program.addCommand(reportCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

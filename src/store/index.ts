@@ -8,3 +8,6 @@ export { RunRepository } from './run-repository.js';
 export type { AgentRunRow, AgentStepResultRow, AgentRunEventRow, WorkflowRow, ApprovalRow, ApprovalVoteRow } from './schema/index.js';
 export { InvestigationRepository, type InvestigationTotals } from './investigation-repository.js';
 export type { InvestigationRow, InvestigationStepRow } from './schema/index.js';
+export { InventoryRepository } from './inventory-repository.js';
+export { PolicyRepository } from './policy-repository.js';
+export { SchedulerRepository, type SlotClaimInput } from './scheduler-repository.js';

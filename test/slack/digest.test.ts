@@ -12,12 +12,10 @@ import { startLab, type Lab } from '../../src/lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { WebClient } from '@slack/web-api';
 import {
+  DIGEST_AUDIT_ACTION,
   digestDetailMessages,
   digestSummaryMessage,
-  readSnapshot,
   runDigestOnce,
-  scheduleDigest,
-  snapshotFile,
   type InventoryDiff,
 } from '../../src/slack/digest/index.js';
 import { blockErrors } from '../../src/lab/products/slack.js';
@@ -74,10 +72,12 @@ describe('inventory digest', () => {
     const first = await runDigestOnce(services);
     expect(first).toMatchObject({ channel: DIGEST_CHANNEL, first: true, threadMessages: 0, problems: [] });
     expect(first.diff.totals.after).toBe(visible('baseline').size);
-    const file = snapshotFile(runtime);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readSnapshot(file)?.sources).toHaveProperty('secure_endpoint');
-    expect(readSnapshot(file)?.sources).toHaveProperty('crowdstrike');
+    // The digest's scan is an inventory snapshot like any other (in the 0600 database), marked in the ledger.
+    expect(runtime.inventory().latestSnapshot()).toMatchObject({ id: first.snapshot.id, status: 'complete' });
+    expect(first.snapshot.sources).toHaveProperty('secure-endpoint');
+    expect(first.snapshot.sources).toHaveProperty('crowdstrike');
+    expect(statSync(runtime.paths.databaseFile).mode & 0o777).toBe(0o600);
+    expect(runtime.ledger().query({ action: DIGEST_AUDIT_ACTION }).map((record) => record.target)).toEqual([first.snapshot.id]);
 
     await setPhase('current');
     const second = await runDigestOnce(services);
@@ -85,6 +85,7 @@ describe('inventory digest', () => {
     const current = visible('current');
     const baseline = visible('baseline');
     expect(second.first).toBe(false);
+    expect(second.previous?.id).toBe(first.snapshot.id);
     expect(second.diff.added.map((entry) => entry.hostname)).toEqual(changes.added.filter((host) => current.has(host)).sort());
     expect(second.diff.removed.map((entry) => entry.hostname)).toEqual(changes.removed.filter((host) => baseline.has(host)).sort());
     const changed = second.diff.changed.map((entry) => entry.hostname);
@@ -115,13 +116,6 @@ describe('inventory digest', () => {
     expect(third.diff).toMatchObject({ added: [], removed: [], changed: [] });
     expect(third.threadMessages).toBe(0);
     expect((await messages()).at(-1)!.text).toContain('no changes');
-  });
-
-  it('scheduleDigest runs on slack.digest.cron and stops', () => {
-    const stop = scheduleDigest(services);
-    expect(typeof stop).toBe('function');
-    stop();
-    expect(() => scheduleDigest(services, { cron: 'not a cron' })).toThrow(/slack\.digest\.cron/);
   });
 });
 

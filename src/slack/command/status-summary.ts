@@ -11,6 +11,7 @@ export function statusLines(runtime: Runtime, queue: JobQueueFigures): string[] 
     `*DefenseClaw ${runtime.version}*`,
     `audit ledger: ${runtime.ledger().count()} records${head === undefined ? '' : `, head seq ${head.seq} \`${head.hash.slice(0, 16)}…\``}`,
     `slack jobs: ${queue.running} running, ${queue.waiting} waiting, ${queue.finished} finished since start`,
+    investigationsLine(runtime),
     '*integrations*',
   ];
   for (const integration of integrationStatuses(runtime.config())) {
@@ -33,4 +34,13 @@ export function pendingApprovalLines(runtime: Runtime): string[] {
         `• \`${approval.id}\` ${escapeMrkdwn(approval.tool)} for ${escapeMrkdwn(approval.requester)} · ${approval.votes.length}/${approval.requiredApprovals} vote(s) · expires ${approval.expiresAt}${approval.reason === null ? '' : ` · ${escapeMrkdwn(approval.reason.slice(0, 120))}`}`,
     ),
   ];
+}
+
+/** Investigations of the last 24 h with their LLM usage and estimated cost. */
+function investigationsLine(runtime: Runtime): string {
+  const totals = runtime.investigationStore().totals(new Date(runtime.clock.now().getTime() - 86_400_000).toISOString());
+  if (totals.count === 0) return 'investigations: none in the last 24 h';
+  const input = totals.inputTokens + totals.cacheCreationTokens + totals.cacheReadTokens;
+  const share = input === 0 ? 0 : Math.round((totals.cacheReadTokens / input) * 100);
+  return `investigations: ${totals.count} in the last 24 h · LLM tokens ${input} in (${share}% from cache) / ${totals.outputTokens} out · est. $${totals.costUsd.toFixed(4)}`;
 }

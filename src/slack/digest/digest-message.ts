@@ -11,8 +11,13 @@ import {
   type MessageBlock,
   type SlackMessage,
 } from '../approvals/block-kit-text.js';
-import type { InventoryDiff } from './inventory-diff.js';
-import type { AssetFields, SourceProblem } from './inventory-snapshot.js';
+import type { AssetFields, InventoryDiff } from './inventory-diff.js';
+
+/** A source that could not be read (fully) this time, and why. */
+export interface SourceProblem {
+  source: string;
+  message: string;
+}
 
 export interface DigestSummaryInput {
   diff: InventoryDiff;
@@ -59,7 +64,7 @@ export function digestSummaryMessage(input: DigestSummaryInput): SlackMessage {
   }
   if (sources !== '') blocks.push(contextBlock(`Sources: ${sources}`));
   for (const problem of input.problems) {
-    blocks.push(contextBlock(`:warning: ${escapeMrkdwn(problem.source)} could not be read (${escapeMrkdwn(truncate(problem.message, 300))}); its previous data was kept.`));
+    blocks.push(contextBlock(`:warning: ${escapeMrkdwn(problem.source)} could not be read (${escapeMrkdwn(truncate(problem.message, 300))}); its hosts were not counted as added or removed.`));
   }
   return { text: truncate(text, BLOCK_LIMITS.fallbackText), blocks: blocks.slice(0, BLOCK_LIMITS.blocksPerMessage) };
 }
@@ -103,10 +108,11 @@ function namesLine(label: string, names: readonly string[]): string | undefined 
   return `*${label}:* ${shown.join(', ')}${more}`;
 }
 
-/** "— Windows 11 10.0.22631 · 10.1.2.3 · in secure_endpoint, crowdstrike" from any source's fields. */
+/** "— Windows 11 10.0.22631 · 10.1.2.3 · in crowdstrike, secure-endpoint" from an asset's fields. */
 function describe(fields: AssetFields): string {
-  const pick = (name: string) => Object.entries(fields).find(([field]) => field.endsWith(`.${name}`))?.[1];
-  const sources = [...new Set(Object.keys(fields).map((field) => field.split('.')[0]!))].sort();
+  // Inventory fields are `os`, `ips`, `sources`; older per-source digests used `<source>.os`.
+  const pick = (name: string) => fields[name] ?? Object.entries(fields).find(([field]) => field.endsWith(`.${name}`))?.[1];
+  const sources = fields.sources !== undefined ? fields.sources.split(', ') : [...new Set(Object.keys(fields).filter((field) => field.includes('.')).map((field) => field.split('.')[0]!))].sort();
   const parts = [pick('os'), pick('ips'), sources.length === 0 ? undefined : `in ${sources.join(', ')}`].filter((part): part is string => part !== undefined);
   return parts.length === 0 ? '' : `— ${escapeMrkdwn(truncate(parts.join(' · '), MAX_VALUE))}`;
 }

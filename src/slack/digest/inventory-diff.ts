@@ -1,4 +1,7 @@
-import type { AssetFields } from './inventory-snapshot.js';
+import { assetFieldRecord, type InventoryDiffResult } from '../../inventory/index.js';
+
+/** One asset as the digest shows it: field name → value (see COMPARED_FIELDS in src/inventory). */
+export type AssetFields = Record<string, string>;
 
 export interface FieldChange {
   field: string;
@@ -7,6 +10,7 @@ export interface FieldChange {
   after: string | null;
 }
 
+/** What a digest reports: the inventory diff reduced to host names and text fields. */
 export interface InventoryDiff {
   added: Array<{ hostname: string; fields: AssetFields }>;
   removed: Array<{ hostname: string; fields: AssetFields }>;
@@ -15,25 +19,14 @@ export interface InventoryDiff {
   totals: { before: number; after: number };
 }
 
-/** Added, removed and changed hosts (field by field) between two keyed inventories; sorted by hostname. */
-export function diffInventories(before: ReadonlyMap<string, AssetFields>, after: ReadonlyMap<string, AssetFields>): InventoryDiff {
-  const diff: InventoryDiff = { added: [], removed: [], changed: [], totals: { before: before.size, after: after.size } };
-  for (const hostname of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const old = before.get(hostname);
-    const current = after.get(hostname);
-    if (old === undefined && current !== undefined) diff.added.push({ hostname, fields: current });
-    else if (old !== undefined && current === undefined) diff.removed.push({ hostname, fields: old });
-    else if (old !== undefined && current !== undefined) {
-      const changes: FieldChange[] = [];
-      for (const field of [...new Set([...Object.keys(old), ...Object.keys(current)])].sort()) {
-        const was = old[field] ?? null;
-        const now = current[field] ?? null;
-        if (was !== now) changes.push({ field, before: was, after: now });
-      }
-      if (changes.length > 0) diff.changed.push({ hostname, changes });
-    }
-  }
-  return diff;
+/** The digest's view of a diff between two snapshots (already sorted by host name). */
+export function digestDiff(result: InventoryDiffResult): InventoryDiff {
+  return {
+    added: result.added.map((asset) => ({ hostname: asset.hostname, fields: assetFieldRecord(asset) })),
+    removed: result.removed.map((asset) => ({ hostname: asset.hostname, fields: assetFieldRecord(asset) })),
+    changed: result.changed.map((entry) => ({ hostname: entry.hostname, changes: entry.changes })),
+    totals: result.totals,
+  };
 }
 
 export function isEmptyDiff(diff: InventoryDiff): boolean {

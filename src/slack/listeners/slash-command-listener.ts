@@ -8,10 +8,11 @@ import { commandUsage } from '../command/command-usage.js';
 import { describeRequest, parseCommand, type SlackCommandRequest, type SubCommand } from '../command/parse-command.js';
 import type { RedeliveryGuard } from '../command/redelivery-guard.js';
 import { pendingApprovalLines, statusLines } from '../command/status-summary.js';
-import { upcomingFeatureText } from '../command/upcoming-features.js';
 import { agentExists, runAgentJob } from '../jobs/agent-run-job.js';
 import { looksLikeDomain, runHostLookupJob } from '../jobs/asset-lookup-job.js';
 import { runInvestigationJob } from '../jobs/investigation-job.js';
+import { runInventoryDiffJob, runInventorySearchJob } from '../jobs/inventory-job.js';
+import { runPolicyCheckJob } from '../jobs/policy-job.js';
 import { slackPrincipal, type JobContext } from '../jobs/job-context.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 
@@ -122,10 +123,14 @@ function handle(dependencies: SlashCommandDependencies, command: SlashCommand, r
     case 'approvals':
       return { reply: ephemeralReply('Pending approvals', pendingApprovalLines(runtime)) };
     case 'inventory_diff':
+      return { ack: `${WORKING_ON_IT} comparing inventory snapshots (since ${request.since}); the diff follows in a thread.`, job: async (origin) => void (await runInventoryDiffJob(jobContext, { ...origin, since: request.since })) };
     case 'inventory_search':
-      return { reply: ephemeralReply(upcomingFeatureText('inventory', `${command.command} ${describeRequest(request)}`)) };
+      return { ack: `${WORKING_ON_IT} searching the inventory for tag ${request.tag}; the assets follow in a thread.`, job: async (origin) => void (await runInventorySearchJob(jobContext, { ...origin, tag: request.tag })) };
     case 'policy_check':
-      return { reply: ephemeralReply(upcomingFeatureText('policy', `${command.command} ${describeRequest(request)}`)) };
+      return {
+        ack: `${WORKING_ON_IT} checking ${request.resource} against ${request.policy === undefined ? 'every policy' : `policy ${request.policy}`}; the result follows in a thread.`,
+        job: async (origin) => void (await runPolicyCheckJob(jobContext, { ...origin, resource: request.resource, ...(request.policy === undefined ? {} : { policy: request.policy }) })),
+      };
     case 'investigate_alert':
       return {
         ack: `Investigating ${request.alertId}; the timeline follows in a thread.`,

@@ -1,0 +1,2 @@
+import { run } from './bench/correlate.js';
+await run();

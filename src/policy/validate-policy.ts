@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ExpressionSyntaxError, parseExpression, referencedPaths, type PathNode } from '../agents/expression/index.js';
+import type { ToolLookup } from '../agents/definition/index.js';
+import { hasTemplate, scanTemplates } from '../agents/template/index.js';
+import { InputError, type InputProblem } from '../core/errors/index.js';
+import { closest } from '../core/suggest.js';
+import { parseYamlDocument } from '../core/yaml-document.js';
+import type { RegisteredTool } from '../gateway/tool-registry.js';
+import { knownRoots } from './asset-scope.js';
+import { CHECK_KEYS, LIVE_KEYS, POLICY_KEYS, REMEDIATION_KEYS, policyDefinitionSchema, type PolicyDefinition } from './policy-schema.js';
+import { PolicySource, type KeyPath } from './policy-source.js';
+
+export const POLICY_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
+
+export function isPolicyFileName(file: string): boolean {
+  return (POLICY_FILE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+}
+
+/** The outcome of validating one policy file. */
+export interface PolicyValidation {
+  /** The typed definition, only when there are no problems. */
+  definition?: PolicyDefinition;
+  /** Every problem in file order, each with file:line:col and key path. */
+  problems: InputProblem[];
+}
+
+/** Reads and validates a policy file. Never throws for bad input; see `problems`. */
+export function validatePolicyFile(file: string, tools: ToolLookup, options: { cwd?: string } = {}): PolicyValidation {
+  if (!isPolicyFileName(file)) return { problems: [{ file, message: `expected a ${POLICY_FILE_EXTENSIONS.join(' or ')} file` }] };
+  let text: string;
+  try {
+    text = readFileSync(options.cwd === undefined ? file : resolve(options.cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problems: [{ file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}` }] };
+  }
+  return validatePolicyText(text, file, tools);
+}
+
+/**
+ * Validates policy YAML: the schema (unknown keys, types, patterns), unique check ids, every
+ * condition parses and reads only names a check can see, `live` tools are known read tools,
+ * remediation tools are known write/execute tools, and tool params fit the tool's input
+ * (required keys given, no unknown key, template-free values valid). `file` only labels problems.
+ */
+export function validatePolicyText(text: string, file: string, tools: ToolLookup): PolicyValidation {
+  let parsed: ReturnType<typeof parseYamlDocument>;
+  try {
+    parsed = parseYamlDocument(text, file);
+  } catch (error) {
+    if (error instanceof InputError) return { problems: [...error.problems] };
+    throw error;
+  }
+  const source = new PolicySource(file, text, parsed.document, parsed.lineCounter);
+  const raw: unknown = parsed.document.toJS();
+  if (!isMapping(raw)) {
+    source.report([], 'a policy file must be a mapping with name, description, version and checks');
+    return { problems: source.problems };
+  }
+  const definition = checkSchema(source, raw);
+  const vars = isMapping(raw.vars) ? Object.keys(raw.vars) : [];
+  const checks = Array.isArray(raw.checks) ? raw.checks : [];
+  const seen = new Map<string, number>();
+  checks.forEach((check, index) => {
+    if (!isMapping(check)) return;
+    if (typeof check.id === 'string') {
+      const first = seen.get(check.id);
+      if (first === undefined) seen.set(check.id, index);
+      else source.report(['checks', index, 'id'], `duplicate check id "${check.id}" (first used at line ${source.locate(['checks', first, 'id']).line})`);
+    }
+    const hasLive = isMapping(check.live);
+    for (const key of ['applies_to', 'condition'] as const) {
+      const noLive = key === 'applies_to' ? 'applies_to is decided before the live read' : undefined;
+      if (typeof check[key] === 'string') checkCondition(source, ['checks', index, key], check[key], { live: hasLive && key === 'condition', ...(noLive === undefined ? {} : { noLive }), vars });
+    }
+    if (isMapping(check.live)) checkToolCall(source, ['checks', index, 'live'], check.live, tools, { kind: 'live', live: false, noLive: 'live params are filled before the read', vars });
+    if (isMapping(check.remediation)) checkToolCall(source, ['checks', index, 'remediation'], check.remediation, tools, { kind: 'remediation', live: hasLive, vars });
+  });
+  const problems = [...source.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return problems.length > 0 || definition === undefined ? { problems } : { definition, problems };
+}
+
+/** Loads a policy for running: the definition, or InputError (exit 2) listing every problem at its file:line:col. */
+export function loadPolicyFile(file: string, tools: ToolLookup): PolicyDefinition {
+  const validation = validatePolicyFile(file, tools);
+  if (validation.definition === undefined) throw new InputError(validation.problems.length > 0 ? validation.problems : [{ file, message: 'invalid policy' }], { code: 'policy_invalid' });
+  return validation.definition;
+}
+
+interface ReferenceOptions {
+  /** Whether `live` may be read here. */
+  live: boolean;
+  /** Why not, when it may not. */
+  noLive?: string;
+  vars: readonly string[];
+}
+
+function checkCondition(source: PolicySource, path: KeyPath, text: string, options: ReferenceOptions): void {
+  let expression;
+  try {
+    expression = parseExpression(text);
+  } catch (error) {
+    if (!(error instanceof ExpressionSyntaxError)) throw error;
+    source.report(path, `invalid condition at column ${error.column}: ${error.message}`, { position: source.positionInString(path, error.column - 1) });
+    return;
+  }
+  for (const reference of referencedPaths(expression)) {
+    const problem = referenceProblem(reference, options);
+    if (problem !== undefined) source.report(path, problem, { position: source.positionInString(path, reference.column - 1) });
+  }
+}
+
+/** Why a condition or template may not read this path, or undefined when it may. */
+function referenceProblem(reference: Pick<PathNode, 'segments' | 'text'>, options: ReferenceOptions): string | undefined {
+  const root = String(reference.segments[0]!.key);
+  const roots = knownRoots({ live: options.live });
+  if (root === 'live' && !options.live) return `"${reference.text}" reads live, but ${options.noLive ?? 'this check has no live read'}`;
+  if (!roots.includes(root)) {
+    const suggestion = closest(root, roots);
+    return `"${reference.text}" reads unknown name "${root}"${suggestion === undefined ? ` (known: ${roots.join(', ')})` : ` (did you mean "${suggestion}"?)`}`;
+  }
+  if (root === 'vars' && reference.segments.length > 1) {
+    const name = String(reference.segments[1]!.key);
+    if (!options.vars.includes(name)) {
+      const suggestion = closest(name, options.vars);
+      return `"${reference.text}" reads vars.${name}, which the policy does not define${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
+    }
+  }
+  return undefined;
+}
+
+function checkToolCall(source: PolicySource, path: KeyPath, call: Record<string, unknown>, tools: ToolLookup, options: ReferenceOptions & { kind: 'live' | 'remediation' }): void {
+  if (typeof call.tool !== 'string' || call.tool === '') return;
+  const tool = tools.resolve(call.tool);
+  if (tool === undefined) {
+    const names = tools.list().flatMap((candidate) => [candidate.id, ...(candidate.catalog.aliases ?? [])]);
+    const suggestion = closest(call.tool, names);
+    source.report([...path, 'tool'], `unknown tool "${call.tool}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+    return;
+  }
+  if (options.kind === 'live' && tool.scope !== 'read') source.report([...path, 'tool'], `a live read must use a read tool; ${tool.id} has scope ${tool.scope}`);
+  if (options.kind === 'remediation' && tool.scope === 'read') source.report([...path, 'tool'], `a remediation must change something (a write or execute tool); ${tool.id} only reads`);
+  const params = call.params === undefined ? {} : isMapping(call.params) ? call.params : undefined;
+  if (params === undefined) return;
+  checkParams(source, [...path, 'params'], call.params !== undefined, tool, params);
+  const { references, problems } = scanTemplates(params);
+  for (const { location, error } of problems) {
+    const at = [...path, 'params', ...location];
+    source.report(at, `invalid template at column ${error.column}: ${error.message}`, { position: source.positionInString(at, error.column - 1) });
+  }
+  for (const reference of references) {
+    const problem = referenceProblem({ segments: reference.segments.map((key) => ({ key, column: 0 })), text: reference.path }, options);
+    if (problem === undefined) continue;
+    const at = [...path, 'params', ...reference.location];
+    source.report(at, problem, { position: source.positionInString(at, reference.position.offset) });
+  }
+}
+
+/** Required keys given, no unknown key, and values without templates already valid for the tool. */
+function checkParams(source: PolicySource, path: KeyPath, written: boolean, tool: RegisteredTool, params: Record<string, unknown>): void {
+  const shape = tool.definition.input.shape as Record<string, z.ZodType>;
+  for (const [key, schema] of Object.entries(shape)) {
+    if (Object.hasOwn(params, key) || schema.safeParse(undefined).success) continue;
+    if (written) source.report(path, `missing required param "${key}" for ${tool.id}`, { keyOnly: true });
+    else source.report(path.slice(0, -1), `missing required param "${key}" for ${tool.id}`);
+  }
+  const accepted = Object.keys(shape);
+  for (const [key, value] of Object.entries(params)) {
+    const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (schema === undefined) {
+      const suggestion = closest(key, accepted);
+      source.report([...path, key], `unknown param for ${tool.id} (${suggestion === undefined ? `accepted: ${accepted.join(', ')}` : `did you mean "${suggestion}"?`})`, { keyOnly: true });
+      continue;
+    }
+    if (containsTemplate(value)) continue;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `;
+      source.report([...path, key], `invalid value for ${tool.id}: ${where}${issue?.message ?? 'invalid'}`);
+    }
+  }
+}
+
+function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsTemplate);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema issues → problems at their key.
+// ---------------------------------------------------------------------------------------------
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { string: 'a string', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping' };
+
+function checkSchema(source: PolicySource, raw: unknown): PolicyDefinition | undefined {
+  const result = policyDefinitionSchema.safeParse(raw);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) reportIssue(source, raw, issue);
+  return undefined;
+}
+
+function reportIssue(source: PolicySource, raw: unknown, issue: z.core.$ZodIssue): void {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(path);
+    for (const key of issue.keys) {
+      const suggestion = closest(key, allowed);
+      source.report([...path, key], `unknown key${suggestion === undefined ? ` (allowed: ${allowed.join(', ')})` : ` (did you mean "${suggestion}"?)`}`, { keyOnly: true });
+    }
+    return;
+  }
+  const received = valueAt(raw, path);
+  let message: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      message = received === undefined ? 'required key is missing' : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describe(received)}`;
+      break;
+    case 'invalid_value':
+      message = `expected one of ${issue.values.map(String).join('|')}, got ${describe(received)}`;
+      break;
+    case 'invalid_format':
+    case 'too_small':
+    case 'too_big':
+      message = `${issue.message}, got ${describe(received)}`;
+      break;
+    case 'invalid_key':
+      source.report(path, `invalid name: ${issue.issues[0]?.message ?? issue.message}`, { keyOnly: true });
+      return;
+    default:
+      message = issue.message;
+  }
+  source.report(path, message);
+}
+
+function allowedKeys(path: ReadonlyArray<string | number>): string[] {
+  if (path[0] !== 'checks' || path.length < 2) return POLICY_KEYS;
+  if (path[2] === 'live') return LIVE_KEYS;
+  if (path[2] === 'remediation') return REMEDIATION_KEYS;
+  return CHECK_KEYS;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(tree: unknown, path: ReadonlyArray<string | number>): unknown {
+  let current = tree;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
