@@ -55,9 +55,18 @@ export interface InventoryExportOptions {
   hecEnvelope?: HecEnvelopeSettings;
 }
 
-/** RFC 4180 CSV (CRLF record ends, fields quoted as needed), one row per asset. Cells are verbatim product text. */
+/**
+ * RFC 4180 CSV (CRLF record ends, fields quoted as needed), one row per asset. Cells are product
+ * text; a cell a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
+ * leading apostrophe (OWASP "CSV injection"), so opening the export cannot run anything.
+ */
 export function inventoryCsv(assets: readonly InventoryAsset[], withHeader: boolean): string {
-  return stringify(assets.map(csvRow), { header: withHeader, columns: [...INVENTORY_CSV_COLUMNS], record_delimiter: 'windows', eof: true });
+  return stringify(assets.map(csvRow), { header: withHeader, columns: [...INVENTORY_CSV_COLUMNS], record_delimiter: 'windows', eof: true, cast: { string: neutraliseFormula } });
+}
+
+/** `=cmd|' /C calc'!A0` → `'=cmd|' /C calc'!A0`; anything else unchanged. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 function csvRow(asset: InventoryAsset): string[] {

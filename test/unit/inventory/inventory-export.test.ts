@@ -27,9 +27,17 @@ describe('inventory export', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0]!)).toEqual([...INVENTORY_CSV_COLUMNS]);
-    expect(rows[0]).toMatchObject({ fqdn: hostile.fqdn, users: hostile.users.join('; '), crowdstrike_id: 'cs,1', ips: '10.0.0.1; fe80::1' });
+    // The formula-looking cell is neutralised for spreadsheets (leading apostrophe), the rest verbatim.
+    expect(rows[0]).toMatchObject({ fqdn: hostile.fqdn, users: `'${hostile.users.join('; ')}`, crowdstrike_id: 'cs,1', ips: '10.0.0.1; fe80::1' });
     expect(rows[1]).toMatchObject({ key: 'asset:p', ips: '' });
     expect(parse(await exported('csv', []), { columns: true })).toEqual([]);
+  });
+
+  it('CSV: cells starting with = + - @ tab or CR cannot run as spreadsheet formulas', async () => {
+    for (const payload of ['=1+1', '+SUM(A1)', '-2+3', '@SUM(A1)', '\t=1', '\r=1']) {
+      const rows = parse(await exported('csv', [{ ...plain, hostname: payload }]), { columns: true }) as Array<Record<string, string>>;
+      expect(rows[0]!.hostname).toBe(`'${payload}`);
+    }
   });
 
   it('JSON and HEC envelopes parse back', async () => {
