@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   audit: () => import('./audit.js').then((module) => module.run()),
   connectors: () => import('./connectors.js').then((module) => module.run()),
+  correlate: () => import('./correlate.js').then((module) => module.run()),
   gateway: () => import('./gateway.js').then((module) => module.run()),
   investigate: () => import('./investigate.js').then((module) => module.run()),
   injection: () => import('./injection.js').then((module) => module.run()),

@@ -1,2 +1,0 @@
-import { run } from './bench/correlate.js';
-await run();
