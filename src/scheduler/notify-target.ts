@@ -17,6 +17,8 @@ const EMAIL_ADDRESS = /^[^\s@<>,;:"'()[\]\\\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z
 export function parseNotifyTarget(text: string, option = 'notify'): NotifyTarget {
   const value = text.trim();
   if (SLACK_CHANNEL_NAME.test(value) || SLACK_CHANNEL_ID.test(value)) return { kind: 'slack', channel: value };
+  // `#C0123ABCD`: a channel id written the way channels are named in Slack.
+  if (value.startsWith('#') && SLACK_CHANNEL_ID.test(value.slice(1))) return { kind: 'slack', channel: value.slice(1) };
   if (value.length <= 254 && EMAIL_ADDRESS.test(value)) return { kind: 'email', address: value };
   throw new InputError({
     path: option,

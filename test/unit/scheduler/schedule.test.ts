@@ -70,6 +70,7 @@ describe('parseSchedule', () => {
 describe('parseNotifyTarget', () => {
   it('tells Slack channels from e-mail addresses', () => {
     expect(parseNotifyTarget('#soc-digest')).toEqual({ kind: 'slack', channel: '#soc-digest' });
+    expect(parseNotifyTarget('#C0LABSOC01')).toEqual({ kind: 'slack', channel: 'C0LABSOC01' });
     expect(parseNotifyTarget('C0LABDIG01')).toEqual({ kind: 'slack', channel: 'C0LABDIG01' });
     expect(parseNotifyTarget(' lead@corp.example.com ')).toEqual({ kind: 'email', address: 'lead@corp.example.com' });
   });
