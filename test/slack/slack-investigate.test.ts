@@ -19,7 +19,7 @@ import { progressMessage } from '../../src/slack/blocks/job-message-blocks.js';
 import type { SlackMessage } from '../../src/slack/blocks/slack-message.js';
 import { approvedActionMessage, investigationRootMessage, investigationThreadMessages, progressLine } from '../../src/slack/jobs/investigation-job.js';
 import { serveSlack, type SlackServer } from '../../src/slack/slack-serve.js';
-import { labRequests } from '../helpers/gateway-lab.js';
+import { isMutating, labRequests } from '../helpers/gateway-lab.js';
 import { runCli, temporaryHome } from '../helpers/cli.js';
 import { fakeSlackMessages, messageText, postSigned, slashCommandBody, type FakeSlackMessage } from './slack-request.js';
 
@@ -322,6 +322,24 @@ function expectInert(message: SlackMessage): void {
   expect(everything).not.toMatch(/ & /);
   expectWithinLimits(message);
 }
+
+describe('/defenseclaw investigate asset in Slack', () => {
+  it('posts the asset records and the events naming the host in the window, read-only', async () => {
+    const { server } = await startBot();
+    const before = (await labRequests(lab.url)).length;
+    const ack = await postSigned(server.url!, slashCommandBody({ text: 'investigate asset workstation-042 --last 24h', user_id: ANALYST }, lab.url), { secret: SECRET });
+    expect(ack.status).toBe(200);
+    const texts = await waitFor('the asset outcome', async () => {
+      const all = (await channelMessages()).map((message) => messageText(message)).join('\n');
+      return /asset record\(s\), \d+ event\(s\)/.test(all) ? all : undefined;
+    });
+    expect(texts).toContain('Credential dumping from LSASS memory');
+    expect(texts).toMatch(/workstation-042: 2 asset record\(s\)/);
+    expect(texts).toMatch(/threat score 100/);
+    // Reads only: nothing that changes a security product (the fake Slack took the messages).
+    expect((await labRequests(lab.url)).slice(before).filter((entry) => entry.product !== 'slack' && isMutating(entry))).toEqual([]);
+  });
+});
 
 describe('investigation thread builders', () => {
   it('escape every product and model text (no mention, link or markup gets through) and stay within Block Kit limits', () => {
