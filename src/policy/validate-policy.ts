@@ -6,6 +6,7 @@ import type { ToolLookup } from '../agents/definition/index.js';
 import { hasTemplate, scanTemplates } from '../agents/template/index.js';
 import { InputError, type InputProblem } from '../core/errors/index.js';
 import { closest } from '../core/suggest.js';
+import { checkDocumentSchema } from '../core/schema-issues.js';
 import { parseYamlDocument } from '../core/yaml-document.js';
 import type { RegisteredTool } from '../gateway/tool-registry.js';
 import { knownRoots } from './asset-scope.js';
@@ -195,46 +196,8 @@ function containsTemplate(value: unknown): boolean {
 // Schema issues → problems at their key.
 // ---------------------------------------------------------------------------------------------
 
-const TYPE_NAMES: Readonly<Record<string, string>> = { string: 'a string', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping' };
-
 function checkSchema(source: PolicySource, raw: unknown): PolicyDefinition | undefined {
-  const result = policyDefinitionSchema.safeParse(raw);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) reportIssue(source, raw, issue);
-  return undefined;
-}
-
-function reportIssue(source: PolicySource, raw: unknown, issue: z.core.$ZodIssue): void {
-  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(path);
-    for (const key of issue.keys) {
-      const suggestion = closest(key, allowed);
-      source.report([...path, key], `unknown key${suggestion === undefined ? ` (allowed: ${allowed.join(', ')})` : ` (did you mean "${suggestion}"?)`}`, { keyOnly: true });
-    }
-    return;
-  }
-  const received = valueAt(raw, path);
-  let message: string;
-  switch (issue.code) {
-    case 'invalid_type':
-      message = received === undefined ? 'required key is missing' : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describe(received)}`;
-      break;
-    case 'invalid_value':
-      message = `expected one of ${issue.values.map(String).join('|')}, got ${describe(received)}`;
-      break;
-    case 'invalid_format':
-    case 'too_small':
-    case 'too_big':
-      message = `${issue.message}, got ${describe(received)}`;
-      break;
-    case 'invalid_key':
-      source.report(path, `invalid name: ${issue.issues[0]?.message ?? issue.message}`, { keyOnly: true });
-      return;
-    default:
-      message = issue.message;
-  }
-  source.report(path, message);
+  return checkDocumentSchema(source, policyDefinitionSchema, raw, allowedKeys);
 }
 
 function allowedKeys(path: ReadonlyArray<string | number>): string[] {
@@ -242,24 +205,6 @@ function allowedKeys(path: ReadonlyArray<string | number>): string[] {
   if (path[2] === 'live') return LIVE_KEYS;
   if (path[2] === 'remediation') return REMEDIATION_KEYS;
   return CHECK_KEYS;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${String(value)}`;
-}
-
-function valueAt(tree: unknown, path: ReadonlyArray<string | number>): unknown {
-  let current = tree;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
