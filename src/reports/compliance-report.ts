@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
-import escapeHtml from 'escape-html';
 import type { ComplianceControl, ComplianceReport, ControlAsset, ControlStatus } from '../policy/compliance.js';
 import type { CheckEvidence, CheckStatus, RemediationOutcome } from '../policy/policy-run.js';
 import { formatCount, formatUtc, outcomeLabel } from './html-report.js';
+import { SafeHtml, html, type HtmlValue } from './safe-html.js';
 
 /** The formats a compliance report can be written in. */
 export type ComplianceReportFormat = 'html' | 'json';
@@ -22,32 +22,6 @@ export function renderComplianceReport(report: ComplianceReport, format: Complia
 /** The report model as indented JSON (schema `defenseclaw.compliance/v1`). */
 export function renderComplianceJson(report: ComplianceReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Safe HTML construction: interpolated values are escaped unless they are already SafeHtml.
-// (The same discipline as html-report.ts: literal parts are trusted markup, values never are.)
-// ---------------------------------------------------------------------------------------------
-
-class SafeHtml {
-  constructor(readonly text: string) {}
-}
-
-type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
-
-function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, index) => {
-    out += toHtml(value) + (strings[index + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
-
-function toHtml(value: HtmlValue): string {
-  if (value instanceof SafeHtml) return value.text;
-  if (Array.isArray(value)) return (value as readonly HtmlValue[]).map(toHtml).join('');
-  if (value === null || value === undefined) return '';
-  return escapeHtml(String(value));
 }
 
 /** A number for an SVG attribute: finite, at most two decimals; anything else is 0. */

@@ -1,9 +1,9 @@
-import escapeHtml from 'escape-html';
 import { systemClock } from '../core/clock.js';
 import type { HostRecord, ObservableVerdict, SourceReport } from '../investigate/gather/index.js';
 import type { InvestigationResult, InvestigationUsage, ProposedAction } from '../investigate/investigation.js';
 import type { Finding, TimelineEntry } from '../investigate/timeline/index.js';
 import type { ReportOptions } from './report-format.js';
+import { SafeHtml, html, join, type HtmlValue } from './safe-html.js';
 
 type Severity = TimelineEntry['severity'];
 type Verdict = ObservableVerdict['verdict'];
@@ -124,42 +124,6 @@ export function yesNo(flag: boolean | undefined): string | undefined {
 /** The generation time and version every renderer prints. */
 export function reportMeta(options: ReportOptions): { generatedAt: string; version: string | undefined } {
   return { generatedAt: options.generatedAt ?? systemClock.now().toISOString(), version: options.version };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Safe HTML construction: interpolated values are escaped unless they are already SafeHtml.
-// ---------------------------------------------------------------------------------------------
-
-/** Markup that is safe to emit as is: built only by `html` from constants and escaped values. */
-class SafeHtml {
-  constructor(readonly text: string) {}
-}
-
-type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
-
-/** Tagged template: the literal parts are trusted markup, every interpolation is escaped (text and attribute safe). */
-function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, index) => {
-    out += toHtml(value) + (strings[index + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
-
-function toHtml(value: HtmlValue): string {
-  if (value instanceof SafeHtml) return value.text;
-  if (isHtmlList(value)) return value.map(toHtml).join('');
-  if (value === null || value === undefined) return '';
-  return escapeHtml(String(value));
-}
-
-function isHtmlList(value: HtmlValue): value is readonly HtmlValue[] {
-  return Array.isArray(value);
-}
-
-/** Joins markup with a separator (the separator is trusted markup). */
-function join(items: readonly SafeHtml[], separator: string): SafeHtml {
-  return new SafeHtml(items.map((item) => item.text).join(separator));
 }
 
 // CSS classes come only from these tables: product data never becomes a class name.
