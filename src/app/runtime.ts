@@ -30,6 +30,8 @@ import { policyRunSummary } from '../policy/index.js';
 import { SchedulerRepository } from '../store/index.js';
 import { PolicyLibrary, PolicyService } from '../policy/index.js';
 import { PolicyRepository } from '../store/index.js';
+import { CorrelateService, RuleLibrary } from '../correlate/index.js';
+import { RuleRepository } from '../store/rule-repository.js';
 
 export interface RuntimeOptions {
   home: string;
@@ -379,6 +381,21 @@ export class Runtime {
       store: new PolicyRepository(this.store().db),
       clock: this.clock,
       logger: this.logger(),
+    });
+  }
+
+  /**
+   * Event correlation and IOC pivots: the built-in rules (rules/) and the user's
+   * (DEFENSECLAW_HOME/rules/), reads through the gateway (built only when a read is made, so
+   * `rule` commands open no database).
+   */
+  correlation(): CorrelateService {
+    return new CorrelateService({
+      gateway: { call: (...parameters) => this.gateway().call(...parameters) },
+      rules: new RuleLibrary({ store: new RuleRepository(resolve(this.paths.home, 'rules')) }),
+      clock: this.clock,
+      actor: this.actor,
+      isConfigured: (integration) => integrationStatuses(this.config()).some((status) => status.name === integration && status.configured),
     });
   }
 

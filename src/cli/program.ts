@@ -15,6 +15,8 @@ import { scheduleCommand } from './commands/schedule-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { policyCommand } from './commands/policy-command.js';
 import { reportCommand } from './commands/report-command.js';
+import { ruleCommand } from './commands/rule-command.js';
+import { eventCommand } from './commands/event-command.js';
 import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { closest } from '../core/suggest.js';
@@ -50,6 +52,8 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(scheduleCommand(context));
   program.addCommand(policyCommand(context));
   program.addCommand(reportCommand(context));
+  program.addCommand(ruleCommand(context));
+  program.addCommand(eventCommand(context));
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

@@ -816,7 +816,7 @@ function parseTimespan(text: string, nowMs: number): { fromMs: number; toMs: num
 }
 
 // ---------------------------------------------------------------------------------------------
-// KQL subset: Table | where … | project … | take/limit N | summarize count() by … | order/sort by … | top N by … | count
+// KQL subset: Table | where … | project … | take/limit N | summarize count(), dcount(c) by c, bin(c, span) … | order/sort by … | top N by … | count
 
 interface KqlToken {
   kind: 'identifier' | 'string' | 'number' | 'timespan' | 'symbol' | 'end';
@@ -934,7 +934,7 @@ type Stage =
   | { kind: 'where'; predicate: Expression }
   | { kind: 'project'; columns: Array<{ name: string; token: KqlToken }> }
   | { kind: 'take'; count: number }
-  | { kind: 'summarize'; aggregates: string[]; by: Array<{ name: string; token: KqlToken }> }
+  | { kind: 'summarize'; aggregates: Array<{ alias: string; function: 'count' | 'dcount'; column?: { name: string; token: KqlToken } }>; by: Array<{ name: string; token: KqlToken; binMs?: number }> }
   | { kind: 'order'; keys: Array<{ name: string; token: KqlToken; descending: boolean }> }
   | { kind: 'top'; count: number; key: { name: string; token: KqlToken; descending: boolean } }
   | { kind: 'count' };
@@ -1093,31 +1093,53 @@ function parseKql(text: string): { table: { name: string; token: KqlToken }; sta
         stages.push({ kind: 'take', count: integer() });
         break;
       case 'summarize': {
-        const aggregates: string[] = [];
+        const aggregates: Array<{ alias: string; function: 'count' | 'dcount'; column?: { name: string; token: KqlToken } }> = [];
         for (;;) {
-          let alias = 'count_';
+          let alias: string | undefined;
           if (peek().kind === 'identifier' && peek(1).kind === 'symbol' && peek(1).text === '=') {
             alias = next().text;
             next();
           }
           const aggregate = next();
-          if (!isWord(aggregate, 'count')) throw new KqlError('semantic', `Unsupported aggregation '${aggregate.text}': only count() is available`, aggregate);
-          expectSymbol('(');
-          expectSymbol(')');
-          aggregates.push(alias);
+          if (isWord(aggregate, 'count')) {
+            expectSymbol('(');
+            expectSymbol(')');
+            aggregates.push({ alias: alias ?? 'count_', function: 'count' });
+          } else if (isWord(aggregate, 'dcount')) {
+            expectSymbol('(');
+            const column = identifier();
+            expectSymbol(')');
+            aggregates.push({ alias: alias ?? `dcount_${column.name}`, function: 'dcount', column });
+          } else {
+            throw new KqlError('semantic', `Unsupported aggregation '${aggregate.text}': only count() and dcount() are available`, aggregate);
+          }
           if (peek().kind === 'symbol' && peek().text === ',') {
             next();
             continue;
           }
           break;
         }
-        const by: Array<{ name: string; token: KqlToken }> = [];
+        // `by` columns, or `bin(Column, timespan)` (the bin keeps the column's name).
+        const byEntry = (): { name: string; token: KqlToken; binMs?: number } => {
+          if (isWord(peek(), 'bin') && peek(1).kind === 'symbol' && peek(1).text === '(') {
+            next();
+            next();
+            const column = identifier();
+            expectSymbol(',');
+            const span = next();
+            if (span.kind !== 'timespan' || (span.value as number) <= 0) return fail(span, 'bin() needs a timespan such as 10m');
+            expectSymbol(')');
+            return { ...column, binMs: span.value as number };
+          }
+          return identifier();
+        };
+        const by: Array<{ name: string; token: KqlToken; binMs?: number }> = [];
         if (isWord(peek(), 'by')) {
           next();
-          by.push(identifier());
+          by.push(byEntry());
           while (peek().kind === 'symbol' && peek().text === ',') {
             next();
-            by.push(identifier());
+            by.push(byEntry());
           }
         }
         stages.push({ kind: 'summarize', aggregates, by });
@@ -1256,17 +1278,29 @@ function executeKql(
           break;
         case 'summarize': {
           const indexes = stage.by.map((column) => columnIndex(column.name, column.token, 'summarize'));
-          const groups = new Map<string, { key: Cell[]; count: number }>();
+          const valueIndexes = stage.aggregates.map((aggregate) => (aggregate.column === undefined ? -1 : columnIndex(aggregate.column.name, aggregate.column.token, 'summarize')));
+          const groups = new Map<string, { key: Cell[]; count: number; distinct: Array<Set<string>> }>();
           for (const row of rows) {
-            const key = indexes.map((index) => row[index] ?? null);
+            const key = indexes.map((index, at) => {
+              const value = row[index] ?? null;
+              const binMs = stage.by[at]!.binMs;
+              if (binMs === undefined || value === null) return value;
+              // bin() floors a datetime to the span (from the epoch) and keeps it a datetime.
+              const time = Date.parse(String(value));
+              return Number.isNaN(time) ? value : new Date(Math.floor(time / binMs) * binMs).toISOString();
+            });
             const id = JSON.stringify(key);
-            const group = groups.get(id) ?? { key, count: 0 };
+            const group = groups.get(id) ?? { key, count: 0, distinct: stage.aggregates.map(() => new Set<string>()) };
             group.count += 1;
+            valueIndexes.forEach((index, at) => {
+              const value = index < 0 ? null : (row[index] ?? null);
+              if (value !== null && value !== '') group.distinct[at]!.add(String(value));
+            });
             groups.set(id, group);
           }
-          if (indexes.length === 0 && groups.size === 0) groups.set('[]', { key: [], count: 0 });
-          columns = [...indexes.map((index) => columns[index]!), ...stage.aggregates.map((name) => ({ name, type: 'long' as const }))];
-          rows = [...groups.values()].map((group) => [...group.key, ...stage.aggregates.map(() => group.count)]);
+          if (indexes.length === 0 && groups.size === 0) groups.set('[]', { key: [], count: 0, distinct: stage.aggregates.map(() => new Set<string>()) });
+          columns = [...indexes.map((index) => columns[index]!), ...stage.aggregates.map((aggregate) => ({ name: aggregate.alias, type: 'long' as const }))];
+          rows = [...groups.values()].map((group) => [...group.key, ...stage.aggregates.map((aggregate, at) => (aggregate.function === 'count' ? group.count : group.distinct[at]!.size))]);
           break;
         }
         case 'order':

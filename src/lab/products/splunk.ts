@@ -17,7 +17,8 @@ import type { ScenarioEvent } from '../scenario/index.js';
  *
  * A small SPL subset is evaluated for real: `search` with field=value (wildcards), != < > <= >=,
  * bare and quoted terms, AND/OR/NOT and parentheses, earliest/latest; then `stats`, `table`,
- * `fields`, `head`, `where`, `sort` and `search`. Anything else is Splunk's 400 FATAL.
+ * `fields`, `head`, `where`, `sort`, `bin`/`bucket` (span=) and `search`. Anything else is
+ * Splunk's 400 FATAL.
  */
 
 const PRODUCT = 'splunk';
@@ -269,7 +270,8 @@ type Command =
   | { kind: 'table'; fields: string[] }
   | { kind: 'fields'; fields: string[]; remove: boolean }
   | { kind: 'head'; count: number }
-  | { kind: 'sort'; keys: Array<{ field: string; descending: boolean }>; limit?: number };
+  | { kind: 'sort'; keys: Array<{ field: string; descending: boolean }>; limit?: number }
+  | { kind: 'bin'; field: string; spanSeconds: number };
 
 interface Pipeline {
   commands: Command[];
@@ -442,6 +444,31 @@ function parseSort(parser: Parser): Command {
   return { kind: 'sort', keys, ...(limit === undefined ? {} : { limit }) };
 }
 
+const BIN_UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86_400, day: 86_400 };
+
+/** `bin <field> span=<n><unit>` (also `bin span=… <field>`): numeric values floored to the span. */
+function parseBin(parser: Parser): Command {
+  let field: string | undefined;
+  let spanSeconds: number | undefined;
+  while (!parser.atEnd()) {
+    const token = parser.next()!;
+    if (token.kind === 'word' && token.value === 'span' && parser.peek()?.kind === 'op') {
+      parser.next();
+      const value = parser.next();
+      const match = value?.kind === 'word' ? /^(\d+)([a-z]+)?$/.exec(value.value) : null;
+      const unit = BIN_UNIT_SECONDS[match?.[2] ?? 's'];
+      if (match === null || unit === undefined || Number(match[1]) === 0) parser.fail('expected span=<number><unit>, e.g. span=10m.');
+      spanSeconds = Number(match[1]) * unit;
+    } else if (token.kind === 'word' && field === undefined) {
+      field = token.value;
+    } else {
+      parser.fail(`unexpected '${token.kind === 'word' || token.kind === 'string' ? token.value : token.kind}'.`);
+    }
+  }
+  if (field === undefined || spanSeconds === undefined) parser.fail('expected a field and span=<number><unit>.');
+  return { kind: 'bin', field, spanSeconds };
+}
+
 function parsePipeline(query: string): Pipeline {
   const tokens = tokenize(query);
   if (tokens.length === 0) throw new SplError('Empty search.');
@@ -485,6 +512,10 @@ function parsePipeline(query: string): Pipeline {
       }
       case 'sort':
         pipeline.commands.push(parseSort(parser));
+        break;
+      case 'bin':
+      case 'bucket':
+        pipeline.commands.push(parseBin(parser));
         break;
       default:
         throw new SplError(`Unknown search command '${name.value}'.`);
@@ -725,6 +756,12 @@ function runSearch(context: LabContext, query: string, earliestParam: string | u
         break;
       case 'head':
         rows = rows.slice(0, command.count);
+        break;
+      case 'bin':
+        rows = rows.map((row) => {
+          const value = Number(scalar(row[command.field]));
+          return Number.isFinite(value) ? { ...row, [command.field]: String(Math.floor(value / command.spanSeconds) * command.spanSeconds) } : row;
+        });
         break;
       case 'sort':
         rows = rows.slice().sort((a, b) => {

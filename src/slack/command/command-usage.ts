@@ -7,6 +7,7 @@ export function commandUsage(command = '/defenseclaw'): string[] {
     `\`${command} inventory diff [--since 24h]\` · \`${command} inventory search --tag <tag>\``,
     `\`${command} policy check <resource> [--policy <name>]\``,
     `\`${command} agent run <name> [--dry-run] [--param key=value …]\` — run an agent; progress in a thread`,
+    `\`${command} event correlate --ioc <value> [--ioc-type ip|domain|sha256|user|host] [--last 7d]\` — every sighting of an indicator across the products, as one timeline in a thread (read-only)`,
     `\`${command} approvals\` — pending approvals`,
     `\`${command} status\` — version, audit ledger head, integrations`,
     `\`${command} help\` — this message`,

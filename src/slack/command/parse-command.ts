@@ -1,8 +1,9 @@
 import { DURATION_PATTERN } from '../../core/duration.js';
+import { parseIndicator, type IocType } from '../../correlate/pivot/index.js';
 import { CommandSyntaxError, tokenizeCommand } from './tokenize-command.js';
 
 /** The sub-commands `slack.permissions` can name (plus `*` for all of them). */
-export const SUB_COMMANDS = ['investigate', 'inventory', 'policy', 'agent', 'approvals', 'status', 'help'] as const;
+export const SUB_COMMANDS = ['investigate', 'inventory', 'policy', 'agent', 'event', 'approvals', 'status', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];
 
 /** A slash command, parsed and validated (nothing here has touched a service yet). */
@@ -13,6 +14,7 @@ export type SlackCommandRequest =
   | { subCommand: 'inventory'; kind: 'inventory_search'; tag: string }
   | { subCommand: 'policy'; kind: 'policy_check'; resource: string; policy?: string }
   | { subCommand: 'agent'; kind: 'agent_run'; agent: string; dryRun: boolean; params: Record<string, string> }
+  | { subCommand: 'event'; kind: 'event_correlate'; ioc: string; iocType: IocType; last: string }
   | { subCommand: 'approvals'; kind: 'approvals' }
   | { subCommand: 'status'; kind: 'status' }
   | { subCommand: 'help'; kind: 'help' };
@@ -159,6 +161,23 @@ export function parseCommand(text: string): ParsedCommand {
       }
       return { ok: true, request: { subCommand: 'agent', kind: 'agent_run', agent, dryRun: read.flags.has('dry-run'), params } };
     }
+    case 'event': {
+      if (rest[0]?.toLowerCase() !== 'correlate') return fail('event needs correlate --ioc <value>', 'event');
+      const read = readFlags(rest.slice(1), { ioc: 'value', 'ioc-type': 'value', last: 'value' });
+      if ('error' in read) return fail(read.error, 'event');
+      if (read.positional.length > 0) return fail('event correlate takes --ioc <value> [--ioc-type ip|domain|sha256|user|host] [--last 7d]', 'event');
+      const value = read.flags.get('ioc')?.[0];
+      if (value === undefined) return fail('event correlate needs --ioc <value>, e.g. --ioc 185.220.101.5', 'event');
+      let indicator: { type: IocType; value: string };
+      try {
+        indicator = parseIndicator(value, read.flags.get('ioc-type')?.[0]);
+      } catch (error) {
+        return fail((error as Error).message, 'event');
+      }
+      const last = duration(read.flags.get('last')?.[0], '7d', '--last');
+      if (typeof last !== 'string') return fail(last.error, 'event');
+      return { ok: true, request: { subCommand: 'event', kind: 'event_correlate', ioc: indicator.value, iocType: indicator.type, last } };
+    }
     default:
       return fail(`unknown sub-command "${(head ?? '').slice(0, 40)}"`);
   }
@@ -177,6 +196,8 @@ export function describeRequest(request: SlackCommandRequest): string {
       return `inventory search --tag ${request.tag}`;
     case 'policy_check':
       return `policy check ${request.resource}${request.policy === undefined ? '' : ` --policy ${request.policy}`}`;
+    case 'event_correlate':
+      return `event correlate --ioc ${request.ioc} --ioc-type ${request.iocType} --last ${request.last}`;
     case 'agent_run':
       return `agent run ${request.agent}${request.dryRun ? ' --dry-run' : ''}${Object.entries(request.params).map(([key, value]) => ` --param ${key}=${JSON.stringify(value)}`).join('')}`;
     default:

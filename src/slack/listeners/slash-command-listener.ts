@@ -13,6 +13,7 @@ import { looksLikeDomain, runHostLookupJob } from '../jobs/asset-lookup-job.js';
 import { runInvestigationJob } from '../jobs/investigation-job.js';
 import { runInventoryDiffJob, runInventorySearchJob } from '../jobs/inventory-job.js';
 import { runPolicyCheckJob } from '../jobs/policy-job.js';
+import { runCorrelateJob } from '../jobs/correlate-job.js';
 import { slackPrincipal, type JobContext } from '../jobs/job-context.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 
@@ -155,6 +156,11 @@ function handle(dependencies: SlashCommandDependencies, command: SlashCommand, r
         };
       }
       return { ack: `${WORKING_ON_IT} looking up ${request.assetId}.`, job: async (origin) => void (await runHostLookupJob(jobContext, { ...origin, host: request.assetId, last: request.last })) };
+    case 'event_correlate':
+      return {
+        ack: `${WORKING_ON_IT} looking for ${request.ioc} (${request.iocType}) in every product over the last ${request.last}; the timeline follows in a thread.`,
+        job: async (origin) => void (await runCorrelateJob(jobContext, { ...origin, ioc: request.ioc, iocType: request.iocType, last: request.last })),
+      };
     case 'agent_run':
       if (!agentExists(jobContext, request.agent)) return { reply: ephemeralReply(`No agent named \`${request.agent}\`. \`defenseclaw agent list\` shows them.`) };
       return {
