@@ -323,6 +323,31 @@ function expectInert(message: SlackMessage): void {
   expectWithinLimits(message);
 }
 
+describe('/defenseclaw investigate across a restart', () => {
+  it('an approval clicked after the bot restarted still runs the proposed isolation, once', async () => {
+    const first = await startBot();
+    expect((await postSigned(first.server.url!, slashCommandBody({ text: 'investigate XDR-2026-001234', user_id: ANALYST }, lab.url), { secret: SECRET })).status).toBe(200);
+    await first.server.handle.onIdle();
+    const isolation = first.runtime.approvals().list({ pending: true }).find((approval) => approval.tool === 'secure_endpoint.isolate_host')!;
+    expect(isolation.messageTs).toEqual(expect.any(String));
+    // Restart: the job (and its in-process listener) is gone; the approval and its message stay.
+    await first.server.close({ drainMs: 5_000 });
+    first.runtime.close();
+    server = undefined;
+    runtime = undefined;
+
+    const second = await startBot();
+    const message = (await channelMessages()).find((candidate) => candidate.ts === isolation.messageTs)!;
+    expect(await click(second.server, message, APPROVER)).toBe(200);
+    await waitFor('the isolation request', async () => ((await isolationPuts()).length > 0 ? true : undefined));
+    const told = await waitFor('the thread to say the action ran', async () => (await channelMessages()).find((candidate) => candidate.text.includes('Approved action ran')));
+    expect(messageText(told)).toContain('secure_endpoint.isolate_host hostname=workstation-042');
+    await second.server.handle.onIdle();
+    expect(await isolationPuts()).toHaveLength(1);
+    expect(second.runtime.approvals().get(isolation.id)).toMatchObject({ state: 'approved', executedAt: expect.any(String) });
+  });
+});
+
 describe('/defenseclaw investigate asset in Slack', () => {
   it('posts the asset records and the events naming the host in the window, read-only', async () => {
     const { server } = await startBot();

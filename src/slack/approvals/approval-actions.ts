@@ -11,6 +11,7 @@ import {
   type ApprovalDecision,
 } from '../../approvals/index.js';
 import { resumeRunsWaitingOn } from '../../cli/run-progress.js';
+import { approvedActionMessage, watchedByInvestigationJob } from '../jobs/investigation-job.js';
 import type { SlackServices } from '../slack-services.js';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from './approval-message.js';
 import { ApprovalPoster } from './approval-poster.js';
@@ -126,6 +127,26 @@ async function handleClick(services: SlackServices, poster: ApprovalPoster, clic
   // The waiting run continues here; the runner's lease and the approval's one-time consume make
   // sure the approved call runs once, whoever else resumes it.
   await resumeRunsWaitingOn(services.runtime, decided.id);
+  await runApprovedInvestigationAction(services, poster, decided);
+}
+
+/**
+ * An investigation's proposal approved here runs now, once, unless the investigation job that
+ * proposed it is alive in this process (it runs its own, and tells its thread). So a click still
+ * works after a restart, or in another replica than the one that ran the job.
+ */
+async function runApprovedInvestigationAction(services: SlackServices, poster: ApprovalPoster, approval: Approval): Promise<void> {
+  if (approval.state !== 'approved' || approval.runId?.startsWith('inv-') !== true || watchedByInvestigationJob(services.runtime, approval.id)) return;
+  let ran: Awaited<ReturnType<ReturnType<SlackServices['runtime']['investigations']>['runApproved']>>;
+  try {
+    ran = await services.runtime.investigations().runApproved(approval);
+  } catch (error) {
+    services.logger.error({ err: error, approval_id: approval.id }, 'an approved investigation action could not run');
+    return;
+  }
+  if (ran === undefined) return;
+  const message = approvedActionMessage(ran.proposal, approval, ran.result);
+  await poster.replyText(approval, message.text).catch((error: unknown) => services.logger.warn({ err: error, approval_id: approval.id }, 'could not tell the thread about an approved action'));
 }
 
 /** The requester is this Slack user under the `slack:` prefix, and self-approval is off. */

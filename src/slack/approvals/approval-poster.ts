@@ -113,6 +113,14 @@ export class ApprovalPoster {
    * Tells the job's thread (or, when it has none, the approval message's thread) how the approval
    * ended. Returns where it posted, or undefined when there was nowhere to post.
    */
+  /** Posts a line in the thread the approval belongs to (or under its message). */
+  async replyText(approval: Approval, text: string): Promise<SlackThread | undefined> {
+    const thread = this.#locateThread(approval) ?? (approval.channel !== null && approval.messageTs !== null ? { channel: approval.channel, threadTs: approval.messageTs } : undefined);
+    if (thread === undefined) return undefined;
+    await this.#services.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text });
+    return thread;
+  }
+
   async replyDecision(approval: Approval): Promise<SlackThread | undefined> {
     const thread = this.#locateThread(approval) ?? (approval.channel !== null && approval.messageTs !== null ? { channel: approval.channel, threadTs: approval.messageTs } : undefined);
     if (thread === undefined) return undefined;

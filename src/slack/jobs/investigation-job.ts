@@ -227,6 +227,14 @@ function elsewhereText(approval: Approval, proposal: ProposedAction): string {
  * process, so a click on Approve runs the action at once; it stops when every approval is
  * decided or expired. Returns the stop function.
  */
+/** Per runtime (one bot), the approvals its running investigation jobs watch and run themselves once approved. */
+const WATCHED_APPROVALS = new WeakMap<object, Set<string>>();
+
+/** Whether an investigation job of this bot will run this approval's action when it is approved. */
+export function watchedByInvestigationJob(runtime: object, approvalId: string): boolean {
+  return WATCHED_APPROVALS.get(runtime)?.has(approvalId) === true;
+}
+
 function runApprovedProposals(context: JobContext, thread: ThreadRef, result: InvestigationResult): () => void {
   const { runtime, poster, logger } = context;
   const watched = new Map<string, ProposedAction>();
@@ -237,8 +245,12 @@ function runApprovedProposals(context: JobContext, thread: ThreadRef, result: In
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: () => void = () => undefined;
+  const watching = WATCHED_APPROVALS.get(runtime) ?? new Set<string>();
+  WATCHED_APPROVALS.set(runtime, watching);
+  for (const id of watched.keys()) watching.add(id);
   const stop = () => {
     stopped = true;
+    for (const id of watched.keys()) watching.delete(id);
     unsubscribe();
     if (timer !== undefined) clearTimeout(timer);
   };
