@@ -10,3 +10,17 @@ export type GatewayResult =
   | { outcome: 'dry_run'; tool: string; preview: { tool: string; scope: string; input: unknown; wouldRequireApproval: boolean }; auditSeq: number };
 
 export type GatewayOutcome = GatewayResult['outcome'];
+
+/** One line saying why a call did not succeed (`code: message`, `denied: reason`, or the outcome). */
+export function describeGatewayFailure(result: GatewayResult): string {
+  switch (result.outcome) {
+    case 'failed':
+      return `${result.error.code}: ${result.error.message}`;
+    case 'denied':
+    case 'invalid':
+    case 'rejected':
+      return `${result.outcome}: ${result.reason}`;
+    default:
+      return result.outcome;
+  }
+}

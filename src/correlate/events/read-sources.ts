@@ -1,6 +1,7 @@
 import type { SecurityEvent } from '../../connectors/model/index.js';
 import type { Caller } from '../../gateway/caller.js';
-import type { GatewayResult } from '../../gateway/gateway-result.js';
+import { runLimited } from '../../core/run-limited.js';
+import { describeGatewayFailure, type GatewayResult } from '../../gateway/gateway-result.js';
 import type { ToolCaller } from '../../investigate/gather/index.js';
 import type { EventSourceName, SourceRead } from './event-sources.js';
 import { eventsOfOutput } from './security-event-schema.js';
@@ -60,7 +61,7 @@ export async function readSources(gateway: ToolCaller, caller: Caller, reads: re
     if ('thrown' in result) return { ...base, ok: false, outcome: 'failed', count: 0, error: result.thrown };
     if (result.outcome !== 'succeeded') {
       if (options.notFoundIsEmpty === true && result.outcome === 'failed' && result.error.code === 'connector_not_found') return { ...base, ok: true, outcome: 'not_found', count: 0 };
-      return { ...base, ok: false, outcome: result.outcome, count: 0, error: failureText(result) };
+      return { ...base, ok: false, outcome: result.outcome, count: 0, error: describeGatewayFailure(result) };
     }
     const events = eventsOfOutput(result.output, read.tool === 'cisco_xdr.search_incidents' ? 'incidents' : 'events');
     if (events === undefined) return { ...base, ok: false, outcome: result.outcome, count: 0, error: 'output has no events list' };
@@ -72,30 +73,4 @@ export async function readSources(gateway: ToolCaller, caller: Caller, reads: re
   return { events, reports };
 }
 
-function failureText(result: Exclude<GatewayResult, { outcome: 'succeeded' }>): string {
-  switch (result.outcome) {
-    case 'failed':
-      return `${result.error.code}: ${result.error.message}`;
-    case 'denied':
-    case 'invalid':
-    case 'rejected':
-      return `${result.outcome}: ${result.reason}`;
-    default:
-      return result.outcome;
-  }
-}
 
-/** Runs `task` over `items` with at most `limit` in flight; results in item order. */
-async function runLimited<Item, Result>(items: readonly Item[], limit: number, task: (item: Item) => Promise<Result>): Promise<Result[]> {
-  const results = new Array<Result>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SecurityEvent } from '../../connectors/model/index.js';
 import type { Caller } from '../../gateway/caller.js';
-import type { GatewayResult } from '../../gateway/gateway-result.js';
+import { describeGatewayFailure, type GatewayResult } from '../../gateway/gateway-result.js';
 import type { ToolCaller } from '../../investigate/gather/index.js';
 import { compileDetection, type EventFields, type FieldScalar } from '../engine/index.js';
 import { ruleLabel, type DetectionRule } from '../rules/index.js';
@@ -297,7 +297,7 @@ async function runQuery(query: PushdownQuery, options: RunPushdownOptions): Prom
   query.outcome = result.outcome;
   if (result.outcome !== 'succeeded') {
     query.ok = false;
-    query.error = failureText(result);
+    query.error = describeGatewayFailure(result);
     return undefined;
   }
   query.ok = true;
@@ -329,15 +329,3 @@ function rowCount(output: unknown): number | undefined {
   return sentinel.success ? (sentinel.data.tables[0]?.rows.length ?? 0) : undefined;
 }
 
-export function failureText(result: GatewayResult): string {
-  switch (result.outcome) {
-    case 'failed':
-      return `${result.error.code}: ${result.error.message}`;
-    case 'denied':
-    case 'invalid':
-    case 'rejected':
-      return `${result.outcome}: ${result.reason}`;
-    default:
-      return result.outcome;
-  }
-}

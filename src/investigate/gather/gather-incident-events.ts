@@ -3,7 +3,8 @@ import type { SecurityEvent } from '../../connectors/model/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { Caller } from '../../gateway/caller.js';
 import type { CallOptions } from '../../gateway/gateway.js';
-import type { GatewayResult } from '../../gateway/gateway-result.js';
+import { describeGatewayFailure, type GatewayResult } from '../../gateway/gateway-result.js';
+import { runLimited } from '../../core/run-limited.js';
 import { IncidentFetchError } from './incident-fetch-error.js';
 import { emptyEnrichment, foldEnrichment, type IncidentEnrichment } from './incident-enrichment.js';
 import { incidentObservables, type IncidentObservables } from './incident-observables.js';
@@ -113,7 +114,7 @@ export async function gatherIncidentEvents(gateway: ToolCaller, caller: Caller, 
   const incidentResult = await gateway.call('cisco_xdr.get_incident', { incident_id: incidentId }, readOnly, callOptions);
   const incidentReport: SourceReport = { tool: 'cisco_xdr.get_incident', subject: incidentId, purpose: 'incident', ok: false, outcome: incidentResult.outcome, count: 0, durationMs: timer() - incidentStarted };
   if (incidentResult.outcome !== 'succeeded') {
-    throw new IncidentFetchError(`cannot read incident ${incidentId}: ${describeFailure(incidentResult)}`, { incidentId, outcome: incidentResult.outcome, notFound: false });
+    throw new IncidentFetchError(`cannot read incident ${incidentId}: ${describeGatewayFailure(incidentResult)}`, { incidentId, outcome: incidentResult.outcome, notFound: false });
   }
   const parsedIncident = incidentOutputSchema.safeParse(incidentResult.output);
   if (!parsedIncident.success) throw new IncidentFetchError(`cisco_xdr.get_incident returned an unexpected shape for ${incidentId}`, { incidentId, outcome: 'succeeded', notFound: false, cause: parsedIncident.error });
@@ -171,7 +172,7 @@ export async function runSourcePlan(gateway: ToolCaller, caller: Caller, plan: r
 
 function reportOf(call: PlannedCall, result: GatewayResult, durationMs: number, byId: Map<string, SecurityEvent>, enrichment: IncidentEnrichment): SourceReport {
   const base = { tool: call.tool, subject: call.subject, purpose: call.purpose, outcome: result.outcome, durationMs };
-  if (result.outcome !== 'succeeded') return { ...base, ok: false, count: 0, error: describeFailure(result) };
+  if (result.outcome !== 'succeeded') return { ...base, ok: false, count: 0, error: describeGatewayFailure(result) };
   const truncated = result.truncated ? { truncated: true } : {};
   if (call.purpose === 'enrichment') {
     const before = enrichment.observables.length + enrichment.hosts.length;
@@ -191,30 +192,4 @@ function reportOf(call: PlannedCall, result: GatewayResult, durationMs: number, 
   return { ...base, ...truncated, ok: true, count };
 }
 
-function describeFailure(result: GatewayResult): string {
-  switch (result.outcome) {
-    case 'failed':
-      return `${result.error.code}: ${result.error.message}`;
-    case 'denied':
-    case 'invalid':
-    case 'rejected':
-      return `${result.outcome}: ${result.reason}`;
-    default:
-      return result.outcome;
-  }
-}
 
-/** Runs `task` over `items` with at most `limit` in flight; results in item order. */
-async function runLimited<Item, Result>(items: readonly Item[], limit: number, task: (item: Item) => Promise<Result>): Promise<Result[]> {
-  const results = new Array<Result>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
