@@ -152,7 +152,8 @@ describe('defenseclaw event correlate', () => {
     const result = await cli('event', 'correlate', '--last', '4h', '--sources', 'splunk,sentinel', '--rules', 'brute_force_then_login', '--pushdown', '--explain');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Push-down queries run:');
-    expect(result.stdout).toMatch(/\[candidates\] splunk splunk \(splunk\.search\) for many_failed_logons · 2 row\(s\)/);
+    // The 40 failures span under 10 minutes: one or two 10m bins, depending on where the lab's clock puts them.
+    expect(result.stdout).toMatch(/\[candidates\] splunk splunk \(splunk\.search\) for many_failed_logons · [12] row\(s\)/);
     expect(result.stdout).toContain('| bin _time span=10m | stats count as window_count by _time, src_ip, user, dest | where window_count >= 3');
     expect(result.stdout).toContain('summarize window_count = count() by bin(TimeGenerated, 10m), IpAddress, TargetUserName, Computer');
     expect(result.stdout).toMatch(/\[fetch\] sentinel SecurityEvent \(sentinel\.query\) for failed_logon, successful_logon · 41 row\(s\), 41 event\(s\)/);
