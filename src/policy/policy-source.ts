@@ -1,6 +1,6 @@
-import { isScalar, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { InputProblem } from '../core/errors/index.js';
-import { locate, type SourcePosition } from '../core/yaml-locations.js';
+import { locate, locateInString, type SourcePosition } from '../core/yaml-locations.js';
 
 export type KeyPath = ReadonlyArray<string | number>;
 
@@ -26,29 +26,8 @@ export class PolicySource {
     return locate(this.document, this.lineCounter, path);
   }
 
-  /**
-   * Where character `offset` (0-based) of a string value sits in the file, so an error inside a
-   * condition points at its column. Best effort: the scalar's own position when the value cannot
-   * be matched line by line in the source (escapes, folded lines).
-   */
+  /** Where character `offset` (0-based) of a string value sits in the file (see `locateInString`). */
   positionInString(path: KeyPath, offset: number): SourcePosition {
-    const base = this.locate(path);
-    const node = this.document.getIn(path, true);
-    if (!isScalar(node) || node.range == null || typeof node.value !== 'string') return base;
-    const start = node.range[0];
-    const source = this.text.slice(start, node.range[1]);
-    let cursor = 0;
-    let remaining = offset;
-    for (const line of node.value.split('\n')) {
-      const at = source.indexOf(line, cursor);
-      if (at === -1) return base;
-      if (remaining <= line.length) {
-        const { line: lineNumber, col } = this.lineCounter.linePos(start + at + remaining);
-        return { line: lineNumber, column: col };
-      }
-      remaining -= line.length + 1;
-      cursor = at + line.length;
-    }
-    return base;
+    return locateInString(this.document, this.lineCounter, this.text, path, offset);
   }
 }

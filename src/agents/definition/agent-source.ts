@@ -1,6 +1,6 @@
-import { isScalar, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { InputProblem } from '../../core/errors/index.js';
-import { locate, type SourcePosition } from '../../core/yaml-locations.js';
+import { locate, locateInString, type SourcePosition } from '../../core/yaml-locations.js';
 
 export type KeyPath = ReadonlyArray<string | number>;
 
@@ -31,31 +31,9 @@ export class AgentSource {
     return locate(this.document, this.lineCounter, path, options);
   }
 
-  /**
-   * Where character `offset` (0-based) of a string value sits in the file: the scalar's position
-   * plus the offset, found by matching each line of the value in the source (quotes, block
-   * scalars). Best effort: when the value cannot be matched (escapes, folded lines) it is the
-   * scalar's own position.
-   */
+  /** Where character `offset` (0-based) of a string value sits in the file (see `locateInString`). */
   positionInString(path: KeyPath, offset: number): SourcePosition {
-    const base = this.locate(path);
-    const node = this.document.getIn(path, true);
-    if (!isScalar(node) || node.range == null || typeof node.value !== 'string') return base;
-    const start = node.range[0];
-    const source = this.text.slice(start, node.range[1]);
-    let cursor = 0;
-    let remaining = offset;
-    for (const line of node.value.split('\n')) {
-      const at = source.indexOf(line, cursor);
-      if (at === -1) return base;
-      if (remaining <= line.length) {
-        const { line: lineNumber, col } = this.lineCounter.linePos(start + at + remaining);
-        return { line: lineNumber, column: col };
-      }
-      remaining -= line.length + 1;
-      cursor = at + line.length;
-    }
-    return base;
+    return locateInString(this.document, this.lineCounter, this.text, path, offset);
   }
 
   private problem(path: KeyPath, message: string, options: { keyOnly?: boolean; position?: SourcePosition }): InputProblem {

@@ -1,6 +1,6 @@
-import { isScalar, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { InputProblem } from '../../core/errors/index.js';
-import { locate, type SourcePosition } from '../../core/yaml-locations.js';
+import { locate, locateInString, type SourcePosition } from '../../core/yaml-locations.js';
 
 export type KeyPath = ReadonlyArray<string | number>;
 
@@ -25,43 +25,8 @@ export class RuleDocument {
     return locate(this.document, this.lineCounter, path, options);
   }
 
-  /**
-   * Where character `offset` (0-based) of a string value sits in the file: walks the value and
-   * its source together, so quotes, folded lines and block-scalar indentation are skipped. Best
-   * effort: where the two part (escape sequences) it is the scalar's own position.
-   */
+  /** Where character `offset` (0-based) of a string value sits in the file (see `locateInString`). */
   positionInString(path: KeyPath, offset: number): SourcePosition {
-    const base = this.locate(path);
-    const node = this.document.getIn(path, true);
-    if (!isScalar(node) || node.range == null || typeof node.value !== 'string') return base;
-    const value = node.value;
-    const source = this.text.slice(node.range[0], node.range[1]);
-    let at = 0;
-    if (source.startsWith('"') || source.startsWith("'")) at = 1;
-    else if (source.startsWith('|') || source.startsWith('>')) at = skipSpaces(source, source.indexOf('\n') + 1);
-    for (let index = 0; index < offset && index < value.length; index += 1) {
-      const character = value[index]!;
-      if (source[at] === character) {
-        at += 1;
-        if (character === '\n') at = skipSpaces(source, at);
-      } else if ((character === ' ' || character === '\n') && isWhitespace(source[at])) {
-        while (isWhitespace(source[at])) at += 1;
-      } else {
-        return base;
-      }
-    }
-    if (offset < value.length && value[offset] !== ' ') while (isWhitespace(source[at])) at += 1;
-    const { line, col } = this.lineCounter.linePos(node.range[0] + at);
-    return { line, column: col };
+    return locateInString(this.document, this.lineCounter, this.text, path, offset);
   }
-}
-
-function skipSpaces(text: string, from: number): number {
-  let at = from;
-  while (text[at] === ' ' || text[at] === '\t') at += 1;
-  return at;
-}
-
-function isWhitespace(character: string | undefined): boolean {
-  return character === ' ' || character === '\n' || character === '\r' || character === '\t';
 }
