@@ -88,6 +88,21 @@ export function shortHash(hash: string): string {
 }
 
 /** A count with thousands separators. */
+/** The model-usage figures every report shows, as label/value pairs. */
+export function usageRows(usage: InvestigationUsage): Array<[string, string]> {
+  return [
+    ['Model', usage.model],
+    ['Turns', formatCount(usage.turns)],
+    ['Input tokens', formatCount(usage.inputTokens)],
+    ['Output tokens', formatCount(usage.outputTokens)],
+    ['Cache write tokens', formatCount(usage.cacheCreationInputTokens)],
+    ['Cache read tokens', formatCount(usage.cacheReadInputTokens)],
+    ['Cache share', formatPercent(usage.cacheShare)],
+    ['Estimated cost (USD)', formatUsd(usage.estimatedCostUsd)],
+    ['Tool calls', formatCount(usage.toolCalls)],
+  ];
+}
+
 export function formatCount(value: number): string {
   return Number.isFinite(value) ? value.toLocaleString('en-US') : String(value);
 }
@@ -379,17 +394,7 @@ function usageSection(usage: InvestigationUsage | undefined): SafeHtml {
   return section(
     'usage',
     'Model usage',
-    definitions([
-      ['Model', usage.model],
-      ['Turns', formatCount(usage.turns)],
-      ['Input tokens', formatCount(usage.inputTokens)],
-      ['Output tokens', formatCount(usage.outputTokens)],
-      ['Cache write tokens', formatCount(usage.cacheCreationInputTokens)],
-      ['Cache read tokens', formatCount(usage.cacheReadInputTokens)],
-      ['Cache share', formatPercent(usage.cacheShare)],
-      ['Estimated cost (USD)', formatUsd(usage.estimatedCostUsd)],
-      ['Tool calls', formatCount(usage.toolCalls)],
-    ]),
+    definitions(usageRows(usage)),
   );
 }
 

@@ -1,7 +1,7 @@
 import type { HostRecord, ObservableVerdict, SourceReport } from '../investigate/gather/index.js';
 import type { InvestigationResult, InvestigationUsage, ProposedAction } from '../investigate/investigation.js';
 import type { Finding, TimelineEntry } from '../investigate/timeline/index.js';
-import { formatCount, formatPercent, formatUsd, formatUtc, outcomeLabel, prettyJson, reportEntities, reportMeta, shortHash, yesNo } from './html-report.js';
+import { formatCount, formatUtc, outcomeLabel, prettyJson, reportEntities, reportMeta, shortHash, usageRows, yesNo } from './html-report.js';
 import type { ReportOptions } from './report-format.js';
 
 type Severity = TimelineEntry['severity'];
@@ -229,17 +229,7 @@ function usageSection(usage: InvestigationUsage | undefined): string {
     'Model usage',
     table(
       ['Metric', 'Value'],
-      [
-        ['Model', usage.model],
-        ['Turns', formatCount(usage.turns)],
-        ['Input tokens', formatCount(usage.inputTokens)],
-        ['Output tokens', formatCount(usage.outputTokens)],
-        ['Cache write tokens', formatCount(usage.cacheCreationInputTokens)],
-        ['Cache read tokens', formatCount(usage.cacheReadInputTokens)],
-        ['Cache share', formatPercent(usage.cacheShare)],
-        ['Estimated cost (USD)', formatUsd(usage.estimatedCostUsd)],
-        ['Tool calls', formatCount(usage.toolCalls)],
-      ],
+      usageRows(usage),
     ),
   );
 }
