@@ -7,6 +7,7 @@ import { isSecretPath, kindOf, schemaAt } from './schema-walk.js';
 import { MASK } from './secret.js';
 import { resolveConfigKey } from './short-forms.js';
 import { writeFileAtomic } from './write-file.js';
+import { setInYamlText } from './yaml-edit.js';
 
 export interface SetConfigValueOptions {
   file: string;
@@ -28,7 +29,7 @@ export interface ConfigChange {
 
 /**
  * `config set`: validates the whole resulting config against the schema before writing, edits
- * the YAML document in place so comments and layout survive, and writes it atomically (0600).
+ * only the value's text so comments and layout survive (yaml-edit.ts), and writes it atomically (0600).
  * On any problem it throws ConfigError and the file is untouched.
  */
 export function setConfigValue(options: SetConfigValueOptions): ConfigChange {
@@ -36,11 +37,17 @@ export function setConfigValue(options: SetConfigValueOptions): ConfigChange {
   if (!existsSync(options.file)) {
     throw new ConfigError({ file: options.file, message: 'no config file here; run `defenseclaw config init` first' });
   }
-  const { document } = parseYaml(readFileSync(options.file, 'utf8'), options.file);
+  const text = readFileSync(options.file, 'utf8');
+  const { document } = parseYaml(text, options.file);
   const previous = document.getIn(path);
   const value = convertValue(path, options.value);
-  document.setIn(path, value);
-  const candidate = document.toString();
+  let candidate: string;
+  try {
+    candidate = setInYamlText(text, document, path, value);
+  } catch (error) {
+    // e.g. `cisco: 5` in the file: there is no section to set `cisco.region` in.
+    throw new ConfigError({ file: options.file, path: path.join('.'), message: `cannot set this key: ${(error as Error).message}` }, { cause: error });
+  }
   parseConfigText(candidate, { file: options.file, env: options.env, exists: true });
   writeFileAtomic(options.file, candidate);
   const secret = isSecretPath(configSchema, path);
