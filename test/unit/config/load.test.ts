@@ -103,6 +103,16 @@ describe('loadConfig', () => {
     expect(problems('a: 1\na: 2\n')[0]).toMatch(/^<home>\/config\.yaml:2:1: YAML syntax error: Map keys must be unique/);
   });
 
+  it('reports an alias to no anchor and an alias bomb as YAML errors (exit 2), not internal errors', () => {
+    expect(problems('log_level: &level info\ncisco:\n  region: *nowhere\n')).toEqual([
+      '<home>/config.yaml:3:11: YAML syntax error: alias *nowhere names no earlier anchor &nowhere',
+    ]);
+    const bomb = ['a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'];
+    expect(problems(`${bomb.join('\n')}\n`)).toEqual([expect.stringMatching(/^<home>\/config\.yaml: YAML syntax error: Excessive alias count/)]);
+    // A well-formed alias still works.
+    expect(load('slack:\n  channel: &soc C0123ABCD\n  approvals_channel: *soc\n').config.slack.approvals_channel).toBe('C0123ABCD');
+  });
+
   it('never echoes a secret value in an error', () => {
     const lines = problems('integrations:\n  splunk:\n    token: 42\n');
     expect(lines[0]).toContain('integrations.splunk.token');
