@@ -196,6 +196,18 @@ describe('status', () => {
     expect(result.stdout).not.toContain('tok-abcdef-123');
   });
 
+  it('still reports on a broken config.yaml, but exits 2 with each problem at its file:line:col', async () => {
+    const file = join(home.home, 'config.yaml');
+    writeFileSync(file, 'cisco:\n  region: mars\nbogus: 1\n');
+    const result = await cli(['status', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ version: VERSION, config: { valid: false, problems: [expect.stringContaining(`${file}:2:11: cisco.region`), expect.stringContaining(`${file}:3:1: bogus: unknown key`)] } });
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `defenseclaw: ${file}:2:11: cisco.region: expected one of us|eu|apjc, got "mars"`,
+      `defenseclaw: ${file}:3:1: bogus: unknown key`,
+    ]);
+  });
+
   it('works on an empty home without creating a database', async () => {
     const result = await cli(['status']);
     expect(result.code).toBe(0);

@@ -4,7 +4,7 @@ import { integrationStatuses, type IntegrationStatus } from '../../config/index.
 import { isDefenseClawError } from '../../core/errors/index.js';
 import type { InvestigationTotals } from '../../store/index.js';
 import type { CommandContext } from '../context.js';
-import { formatBytes, printJson, printLine } from '../output.js';
+import { formatBytes, printJson, printLine, printNote } from '../output.js';
 
 /** `defenseclaw status`: what is here and what is configured (no network; that is `doctor`). */
 export function statusCommand(context: CommandContext): Command {
@@ -39,6 +39,11 @@ export function statusCommand(context: CommandContext): Command {
       const since = new Date(runtime.clock.now().getTime() - 86_400_000).toISOString();
       const investigations = databaseExists ? runtime.investigationStore().totals(since) : { count: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0 };
       const ledger = { rows: databaseExists ? runtime.ledger().count() : 0, head_seq: head?.seq ?? null, head_hash: head?.hash ?? null };
+      // A broken config.yaml is bad input (exit 2, one line per problem on stderr); the rest of the status still prints.
+      if (!configState.valid) {
+        for (const line of configState.problems) printNote(context.io, `defenseclaw: ${line}`);
+        context.fail(2);
+      }
       if (options.json === true) {
         printJson(context.io, { version: runtime.version, home: paths.home, config: configState, database, ledger, investigations_24h: investigations, integrations: withHealth });
         return;
