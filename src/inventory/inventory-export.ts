@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../core/csv-formula.js';
 import type { InventoryAsset } from './inventory-asset.js';
 import type { SnapshotSummary } from './inventory-snapshot.js';
 
@@ -62,11 +63,6 @@ export interface InventoryExportOptions {
  */
 export function inventoryCsv(assets: readonly InventoryAsset[], withHeader: boolean): string {
   return stringify(assets.map(csvRow), { header: withHeader, columns: [...INVENTORY_CSV_COLUMNS], record_delimiter: 'windows', eof: true, cast: { string: neutraliseFormula } });
-}
-
-/** `=cmd|' /C calc'!A0` → `'=cmd|' /C calc'!A0`; anything else unchanged. */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 function csvRow(asset: InventoryAsset): string[] {

@@ -4,6 +4,7 @@ import type { AuditRecord } from '../audit-entry.js';
 export const OCSF_VERSION = '1.3.0';
 
 const ACTIVITY_NAMES: Record<number, string> = { 1: 'Create', 2: 'Read', 3: 'Update', 4: 'Delete', 99: 'Other' };
+const STATUS_NAMES: Record<number, string> = { 1: 'Success', 2: 'Failure' };
 
 export interface OcsfContext {
   productVersion: string;
@@ -32,7 +33,9 @@ export function toOcsfApiActivity(record: AuditRecord, context: OcsfContext): Re
     severity_id: severityId,
     severity: ['Unknown', 'Informational', 'Low', 'Medium', 'High'][severityId],
     status_id: statusId,
-    status: record.outcome,
+    // OCSF: `status` is the caption of status_id (the source's word for Other); the outcome is the detail.
+    status: statusId === 99 ? record.outcome : STATUS_NAMES[statusId],
+    status_detail: record.outcome,
     message: `${record.actor} ${record.action}${record.target === null ? '' : ` ${record.target}`}: ${record.outcome}`,
     actor: { user: { name: record.actor, uid: record.actor } },
     api: { operation: record.action, service: { name: record.target ?? 'defenseclaw' } },
