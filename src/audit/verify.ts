@@ -83,12 +83,25 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
   let lastProblemSeq = Number.NEGATIVE_INFINITY;
   /** writtenAs - seq of the previous row, while a run of shifted (renumbered) rows continues. */
   let shift = 0;
-  /** A record found one position early: if the next row holds the one before it, the two were swapped. */
-  let swapCandidate: { problem: VerifyProblem; writtenAs: number } | undefined;
+  /**
+   * A row holding a later record (rows before it missing, the rest renumbered): reported as
+   * deleted, unless a missing record turns up further on, which makes it a reordering.
+   */
+  let moved: { problem: VerifyProblem; missingFrom: number; missingTo: number } | undefined;
   const flag = (problem: VerifyProblem): VerifyProblem => {
     lastProblemSeq = problem.seq;
     report(problem);
     return problem;
+  };
+  /** Drops problems in [from, to] that were only symptoms of a cause found later. */
+  const retract = (from: number, to: number, kinds: readonly VerifyProblemKind[]): void => {
+    for (let index = problems.length - 1; index >= 0 && problems[index]!.seq >= from; index -= 1) {
+      const problem = problems[index]!;
+      if (problem.seq <= to && kinds.includes(problem.kind)) {
+        problems.splice(index, 1);
+        problemCount -= 1;
+      }
+    }
   };
 
   const statement = sqlite.prepare(`SELECT seq, ${SQL_HASH_INPUT}, prev_hash, hash FROM audit_ledger ORDER BY seq`).raw();
@@ -112,28 +125,46 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
     if (row !== undefined && columnsHash(row as unknown as HashedColumns) !== storedHash) {
       const writtenAs = writtenUnder(row);
       if (writtenAs === undefined) {
-        flag({ seq, kind: 'edited', message: `row ${seq} was edited: its content no longer matches its hash` });
+        // A forged row appended by hand looks the same: its content does not match its hash either.
+        flag({ seq, kind: 'edited', message: `row ${seq} was edited (or forged and inserted): its content no longer matches its hash` });
         shift = 0;
-      } else if (swapCandidate !== undefined && swapCandidate.writtenAs === seq && writtenAs === seq - 1) {
-        swapCandidate.problem.kind = 'reordered';
-        swapCandidate.problem.message = `rows ${seq - 1} and ${seq} were swapped (reordered)`;
+      } else if (moved !== undefined && writtenAs >= moved.missingFrom && writtenAs <= moved.missingTo) {
+        // A record reported missing is here after all: the rows were reordered, not deleted.
+        const first = moved.problem;
+        first.kind = 'reordered';
+        first.message =
+          seq === first.seq + 1 && writtenAs === first.seq
+            ? `rows ${first.seq} and ${seq} were swapped (reordered)`
+            : `rows were reordered: row ${first.seq} holds the record written as seq ${moved.missingTo + 1}, row ${seq} the one written as seq ${writtenAs}`;
+        retract(first.seq + 1, seq, ['broken_link']);
+        lastProblemSeq = seq;
+        moved = undefined;
         shift = 0;
       } else if (writtenAs - seq === shift) {
         // The same renumbering as the row before: one cause, already reported.
       } else if (writtenAs > seq) {
         const problem = flag({
           seq,
-          kind: 'reordered',
-          message: `row ${seq} holds the record written as seq ${writtenAs}: rows were reordered, or deleted and renumbered`,
+          kind: 'deleted',
+          message:
+            writtenAs - seq === 1
+              ? `row ${seq} is missing (deleted) and the rows after it were renumbered: row ${seq} holds the record written as seq ${writtenAs}`
+              : `rows ${seq}..${writtenAs - 1} are missing (deleted) and the rows after them were renumbered: row ${seq} holds the record written as seq ${writtenAs}`,
         });
-        swapCandidate = { problem, writtenAs };
+        moved = { problem, missingFrom: seq, missingTo: writtenAs - 1 };
         shift = writtenAs - seq;
       } else {
+        // The record written as `writtenAs` sits at `seq`: the rows before it, from `writtenAs` on, were put in.
+        retract(writtenAs, seq - 1, ['edited', 'broken_link']);
         flag({
-          seq,
+          seq: writtenAs,
           kind: 'inserted',
-          message: `row ${seq} holds the record written as seq ${writtenAs}: ${seq - writtenAs} row(s) were inserted at or before seq ${writtenAs}`,
+          message:
+            seq - writtenAs === 1
+              ? `row ${writtenAs} was inserted: the record written as seq ${writtenAs} now sits at seq ${seq}`
+              : `rows ${writtenAs}..${seq - 1} were inserted: the record written as seq ${writtenAs} now sits at seq ${seq}`,
         });
+        lastProblemSeq = seq;
         shift = writtenAs - seq;
       }
     } else {
@@ -147,7 +178,6 @@ export function verifyLedger(sqlite: Database.Database, options: VerifyOptions =
         });
       }
     }
-    if (swapCandidate !== undefined && swapCandidate.problem.seq < seq) swapCandidate = undefined;
     const matching = checkpoints.get(seq);
     if (matching !== undefined) {
       for (const checkpoint of matching) {
