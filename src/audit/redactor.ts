@@ -26,23 +26,42 @@ const SECRET_FIELD_NAMES = new Set([
   'routingkey',
   'signature',
   'xslacksignature',
+  'pwd',
+  'passcode',
+  'auth',
+  'webhookurl',
 ]);
 
-const SECRET_FIELD_SUFFIXES = ['password', 'secret', 'token', 'apikey', 'privatekey', 'sessionkey', 'accesskey', 'routingkey'];
+const SECRET_FIELD_SUFFIXES = [
+  'password',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'sessionkey',
+  'accesskey',
+  'routingkey',
+  'secretkey',
+  'signingkey',
+  'sharedkey',
+  'encryptionkey',
+];
 
 export function isSecretFieldName(name: string): boolean {
   const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   return SECRET_FIELD_NAMES.has(normalized) || SECRET_FIELD_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
 }
 
-/** Credential shapes that are secrets wherever they appear in text. */
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, // Slack bot/user/app tokens
-  /\bxapp-[A-Za-z0-9-]{8,}/g, // Slack app-level tokens
-  /\bsk-ant-[A-Za-z0-9_-]{8,}/g, // Anthropic API keys
-  /\b(Bearer|Basic|Splunk)\s+[A-Za-z0-9._~+/=-]{8,}/g, // Authorization header values
-  /\bToken token=[A-Za-z0-9._~+/=-]{8,}/g, // PagerDuty REST keys
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+/** Credential shapes that are secrets wherever they appear in text (the replacement keeps any `$1` prefix). */
+const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bxox[abposr]-[A-Za-z0-9-]{8,}/g, REDACTED], // Slack bot/user/app tokens
+  [/\bxapp-[A-Za-z0-9-]{8,}/g, REDACTED], // Slack app-level tokens
+  [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, REDACTED], // Anthropic API keys
+  [/\b(Bearer|Basic|Splunk)\s+[A-Za-z0-9._~+/=-]{8,}/g, REDACTED], // Authorization header values
+  [/\bToken token=[A-Za-z0-9._~+/=-]{8,}/g, REDACTED], // PagerDuty REST keys
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED], // JWTs (OAuth access tokens, Splunk tokens)
+  [/([?&](?:access_token|api_key|apikey|token|secret|password|client_secret|sig|signature)=)[^&#\s]+/gi, `$1${REDACTED}`], // secrets in URL queries
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
 ];
 
 export interface CreateRedactorOptions {
@@ -54,11 +73,11 @@ export function createRedactor(options: CreateRedactorOptions = {}): Redactor {
   const secrets = options.secretValues ?? (() => []);
   const redactText = (text: string): string => {
     let out = scrubSecrets(text, secrets());
-    for (const pattern of SECRET_PATTERNS) {
+    for (const [pattern, replacement] of SECRET_PATTERNS) {
       pattern.lastIndex = 0;
       if (pattern.test(out)) {
         pattern.lastIndex = 0;
-        out = out.replace(pattern, REDACTED);
+        out = out.replace(pattern, replacement);
       }
     }
     return out;

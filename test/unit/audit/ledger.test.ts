@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_FORMAT,
+  createRedactor,
   GENESIS_HASH,
   columnsHash,
   recordHash,
@@ -283,6 +284,27 @@ describe('redaction before storage', () => {
     expect(stored).toContain('\\"input_tokens\\":120');
     expect(stored).toContain('\\"max_tokens\\":4096');
     expect(verifyLedger(test.store.sqlite).ok).toBe(true);
+  });
+
+  it('also removes other secret-named fields, JWTs and secrets in URL queries', () => {
+    const redactor = createRedactor();
+    const redacted = redactor.redact({
+      secret_key: 'aws-secret-key-value',
+      signingKey: 'signing-key-value',
+      shared_key: 'azure-shared-key-value',
+      pwd: 'pwd-value-123',
+      auth: { user: 'svc', pass: 'basic-pass-value' },
+      webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET',
+      note: 'token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzdmMifQ.c2lnbmF0dXJlLXZhbHVl expired',
+      url: 'https://splunk.example.com:8089/services/search?output_mode=json&access_token=query-token-value&count=10',
+      sort_key: 'not-a-secret',
+    });
+    const text = JSON.stringify(redacted);
+    for (const secret of ['aws-secret-key-value', 'signing-key-value', 'azure-shared-key-value', 'pwd-value-123', 'basic-pass-value', 'XXXXSECRET', 'eyJhbGciOiJSUzI1NiJ9', 'query-token-value']) {
+      expect(text, secret).not.toContain(secret);
+    }
+    expect(redacted.url).toBe('https://splunk.example.com:8089/services/search?output_mode=json&access_token=[REDACTED]&count=10');
+    expect(redacted.sort_key).toBe('not-a-secret');
   });
 });
 
