@@ -28,7 +28,7 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
     .description('DefenseClaw: security chat-ops bot and CLI with approvals and a tamper-evident audit ledger')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--home <dir>', 'DefenseClaw home (default: $DEFENSECLAW_HOME or ~/.defenseclaw)')
-    .helpCommand('help [command]', 'show help for a command')
+    .helpCommand(false)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -54,6 +54,11 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
   program.addCommand(reportCommand(context));
   program.addCommand(ruleCommand(context));
   program.addCommand(eventCommand(context));
+  program
+    .command('help')
+    .description('show help for a command, e.g. `help audit verify`')
+    .argument('[command...]', 'the command, with its sub-command')
+    .action((names: string[]) => helpFor(program, names).outputHelp());
   applyToTree(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
@@ -64,6 +69,11 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
       command.allowExcessArguments(true).action((...parameters: unknown[]) => {
         const self = parameters.at(-1) as Command;
         const typed = self.args[0];
+        if (typed === 'help') {
+          // `audit help [verify]`, as git and npm accept it.
+          helpFor(command, self.args.slice(1)).outputHelp();
+          return;
+        }
         if (typed !== undefined) {
           const names = command.commands.map((child) => child.name());
           const suggestion = closest(typed, names);
@@ -75,6 +85,27 @@ export function buildProgram(io: CliIo, context: CommandContext): Command {
     }
   });
   return program;
+}
+
+/** The command at `names` below `root` (`help audit verify`); an unknown name is a usage error. */
+function helpFor(root: Command, names: readonly string[]): Command {
+  let command = root;
+  for (const name of names) {
+    const child = command.commands.find((candidate) => candidate.name() === name || candidate.aliases().includes(name));
+    if (child === undefined) {
+      const path = [...commandPath(command), name].join(' ');
+      const suggestion = closest(name, command.commands.map((candidate) => candidate.name()));
+      throw new UsageError(`unknown command '${path}'${suggestion === undefined ? '' : ` (did you mean '${[...commandPath(command), suggestion].join(' ')}'?)`}`);
+    }
+    command = child;
+  }
+  return command;
+}
+
+function commandPath(command: Command): string[] {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent != null; current = current.parent) names.unshift(current.name());
+  return names;
 }
 
 export class MissingSubcommand extends Error {

@@ -7,13 +7,18 @@ import { closest } from '../core/suggest.js';
 const ALIASES: Record<string, string[]> = {
   runtime: ['agent', 'runtime'],
   region: ['cisco', 'region'],
+  products: ['cisco', 'products'],
+  scan_interval: ['inventory', 'scan_interval'],
+  auto_tag: ['inventory', 'auto_tag'],
+  tag_rules_file: ['inventory', 'tag_rules_file'],
 };
 
 /**
  * Turns a key as typed (`splunk.url`, `crowdstrike.client_id`, `umbrella.api_key`,
- * `integrations.splunk.url`) into its canonical path, and checks that it names a settable key.
+ * `integrations.splunk.url`) into its canonical path, and checks that it names a settable key
+ * (or, with `section`, a whole section such as `splunk`, for reading).
  */
-export function resolveConfigKey(key: string): string[] {
+export function resolveConfigKey(key: string, options: { section?: boolean } = {}): string[] {
   const typed = key.trim().split('.').filter((part) => part !== '');
   if (typed.length === 0) throw new ConfigError({ path: key, message: 'empty config key' });
   let path = typed;
@@ -31,7 +36,7 @@ export function resolveConfigKey(key: string): string[] {
       message: `unknown config key${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
     });
   }
-  if (kindOf(schema) === 'object') {
+  if (kindOf(schema) === 'object' && options.section !== true) {
     throw new ConfigError({
       path: path.join('.'),
       message: `is a section, not a value; set one of its keys: ${objectKeys(schema).join(', ')}`,

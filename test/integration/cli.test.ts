@@ -47,6 +47,17 @@ describe('command tree', () => {
     }
   });
 
+  it('has `help <command> [sub-command]` and `<group> help [sub-command]` too', async () => {
+    for (const args of [['help', 'audit', 'verify'], ['audit', 'help', 'verify'], ['help', 'config', 'set']]) {
+      const result = await cli(args);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout).toContain(`Usage: defenseclaw ${args.filter((name) => name !== 'help').join(' ')} [options]`);
+    }
+    expect((await cli(['audit', 'help'])).stdout).toContain('Usage: defenseclaw audit [options] [command]');
+    const unknown = await cli(['help', 'audit', 'verfy']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: "defenseclaw: unknown command 'audit verfy' (did you mean 'audit verify'?)\n" });
+  });
+
   it('prints the version with --version', async () => {
     expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
   });
@@ -122,6 +133,9 @@ describe('config commands', () => {
     const yamlShown = await cli(['config', 'show'], env);
     const got = await cli(['config', 'get', 'splunk.token', '--json'], env);
     expect(JSON.parse(got.stdout)).toEqual({ key: 'integrations.splunk.token', value: '********', secret: true });
+    const section = await cli(['config', 'get', 'splunk', '--json'], env);
+    expect(JSON.parse(section.stdout).value).toMatchObject({ url: 'https://splunk.example.com:8089', token: '********' });
+    expect((await cli(['config', 'get', 'crowdstrike'], env)).stdout).toContain('client_secret: "********"');
     const audit = await cli(['audit', 'show', '--json'], env);
     const records = JSON.parse(audit.stdout) as Array<{ action: string; target: string }>;
     expect(records.map((record) => `${record.action} ${record.target}`)).toEqual([
@@ -129,7 +143,7 @@ describe('config commands', () => {
       'config.set integrations.splunk.url',
       'config.set integrations.crowdstrike.client_secret',
     ]);
-    const everything = [shown.stdout, yamlShown.stdout, got.stdout, audit.stdout, secretSet.stderr, readFileSync(join(home.home, 'defenseclaw.db')).toString('latin1')].join('\n');
+    const everything = [shown.stdout, yamlShown.stdout, got.stdout, section.stdout, audit.stdout, secretSet.stderr, readFileSync(join(home.home, 'defenseclaw.db')).toString('latin1')].join('\n');
     for (const secret of Object.values(env).concat('falcon-secret-987654')) expect(everything).not.toContain(secret);
   });
 

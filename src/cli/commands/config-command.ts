@@ -71,16 +71,17 @@ export function configCommand(context: CommandContext): Command {
 
   command
     .command('get')
-    .description('print one value (short forms such as splunk.url accepted; secrets masked)')
-    .argument('<key>', 'dotted key, e.g. cisco.region or splunk.url')
+    .description('print one value or section (short forms such as splunk.url accepted; secrets masked)')
+    .argument('<key>', 'dotted key or section, e.g. cisco.region, splunk.url or splunk')
     .option('--json', 'print as JSON')
     .action((key: string, options: { json?: boolean }) => {
-      const path = resolveConfigKey(key);
+      const path = resolveConfigKey(key, { section: true });
       const loaded = context.runtime().config();
       const masked = maskedConfig(loaded);
       let value: unknown = masked;
       for (const part of path) value = value === null || typeof value !== 'object' ? undefined : (value as Record<string, unknown>)[part];
       if (options.json === true) printJson(context.io, { key: path.join('.'), value: value ?? null, secret: isSecretPath(configSchema, path) });
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value)) context.io.stdout.write(toYaml(value));
       else printLine(context.io, value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
     });
 

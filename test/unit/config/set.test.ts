@@ -31,6 +31,14 @@ describe('resolveConfigKey short forms', () => {
     ['secure_firewall.username', 'cisco.secure_firewall.username'],
     ['runtime', 'agent.runtime'],
     ['region', 'cisco.region'],
+    ['products', 'cisco.products'],
+    ['scan_interval', 'inventory.scan_interval'],
+    ['auto_tag', 'inventory.auto_tag'],
+    ['tag_rules_file', 'inventory.tag_rules_file'],
+    ['splunk.index', 'integrations.splunk.index'],
+    ['pagerduty.api_token', 'integrations.pagerduty.api_token'],
+    ['servicenow.password', 'integrations.servicenow.password'],
+    ['sentinel.client_secret', 'integrations.sentinel.client_secret'],
     ['integrations.splunk.url', 'integrations.splunk.url'],
     ['cisco.client_id', 'cisco.client_id'],
   ])('%s → %s', (typed, canonical) => {
@@ -41,6 +49,7 @@ describe('resolveConfigKey short forms', () => {
     expect(() => resolveConfigKey('splunk.urll')).toThrow(/unknown config key \(did you mean "integrations.splunk.url"\?\)/);
     expect(() => resolveConfigKey('nothing.here')).toThrow(ConfigError);
     expect(() => resolveConfigKey('integrations.splunk')).toThrow(/is a section, not a value; set one of its keys: url, token/);
+    expect(resolveConfigKey('splunk', { section: true })).toEqual(['integrations', 'splunk']);
   });
 });
 
