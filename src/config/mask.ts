@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { LoadedConfig } from './load.js';
 import { configSchema } from './schema.js';
-import { childSchema, unwrap } from './schema-walk.js';
+import { childSchema, objectKeys, unwrap } from './schema-walk.js';
 import { MASK } from './secret.js';
 
 /**
@@ -11,7 +11,21 @@ import { MASK } from './secret.js';
 export function maskedConfig(loaded: LoadedConfig): Record<string, unknown> {
   const out = mask(loaded.effective, configSchema) as Record<string, unknown>;
   for (const entry of loaded.unresolved) setAt(out, entry.path, `<unset ${entry.variables.join(', ')}>`);
-  return out;
+  return inSchemaOrder(out, configSchema) as Record<string, unknown>;
+}
+
+/** Keys in the schema's order (an `<unset VAR>` key would otherwise come last in its section). */
+function inSchemaOrder(value: unknown, schema: z.ZodType | undefined): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || schema === undefined) return value;
+  const record = value as Record<string, unknown>;
+  const order = objectKeys(schema);
+  const keys = Object.keys(record).sort((a, b) => rank(order, a) - rank(order, b));
+  return Object.fromEntries(keys.map((key) => [key, inSchemaOrder(record[key], childSchema(schema, key))]));
+}
+
+function rank(order: readonly string[], key: string): number {
+  const index = order.indexOf(key);
+  return index === -1 ? order.length : index;
 }
 
 /** Every secret value present in the config: scrubbed from logs, audit records and messages. */

@@ -73,5 +73,7 @@ describe('secret masking by schema', () => {
     const shown = maskedConfig(loadConfig({ file, env: {} })) as { integrations: { splunk: Record<string, unknown> } };
     expect(shown.integrations.splunk.token).toBe('<unset SPLUNK_TOKEN>');
     expect(shown.integrations.splunk.url).toBe('<unset SPLUNK_URL>');
+    // In the schema's order, not moved to the end of their section.
+    expect(Object.keys(shown.integrations.splunk).slice(0, 2)).toEqual(['url', 'token']);
   });
 });
