@@ -331,6 +331,20 @@ describe('audit commands', () => {
     expect(hec[0].time).toBe(Date.parse(lines[0].time) / 1000);
   });
 
+  it('writes export files with mode 0600 even over an existing file, and refuses an unwritable --output with exit 2', async () => {
+    seed(3);
+    const file = join(home.home, 'audit.jsonl');
+    writeFileSync(file, 'old\n', { mode: 0o644 });
+    expect((await cli(['audit', 'export', '--format', 'jsonl', '--output', file])).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
+    for (const args of [['audit', 'export', '--format', 'csv'], ['audit', 'checkpoint']]) {
+      const result = await cli([...args, '--output', join(home.home, 'audit.jsonl', 'inside-a-file')]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^defenseclaw: --output: cannot write .*inside-a-file: E[A-Z]+\n$/);
+    }
+  });
+
   it('exports only records newer than --since and from --from-seq', async () => {
     seed(10);
     const since = await cli(['audit', 'export', '--format', 'jsonl', '--since', '2026-11-23T10:00:07.000Z']);
@@ -351,6 +365,9 @@ describe('audit commands', () => {
       // First batch refused once (busy) and re-sent: 4 requests, 3 accepted.
       expect(hec.requests.map((request) => request.events.length)).toEqual([500, 500, 500, 100]);
       expect(hec.requests.every((request) => request.url === '/services/collector/event')).toBe(true);
+      // One channel for the whole export (needed by collectors with indexer acknowledgement on).
+      expect(new Set(hec.requests.map((request) => request.headers['x-splunk-request-channel'])).size).toBe(1);
+      expect(hec.requests[0]!.headers['x-splunk-request-channel']).toMatch(/^[0-9a-f-]{36}$/);
       const accepted = hec.requests.slice(1).flatMap((request) => request.events);
       expect(accepted.map((event) => (event.event as { seq: number }).seq)).toEqual(Array.from({ length: 1100 }, (_, index) => index + 1));
       expect(accepted[0]).toMatchObject({ index: 'soc_audit', sourcetype: 'defenseclaw:audit' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DefenseClawError } from '../../core/errors/index.js';
 import type { AuditRecord } from '../audit-entry.js';
 import { toJsonRecord } from './json-record.js';
@@ -64,6 +65,8 @@ export function collectorUrl(url: string): string {
  */
 export class HecSender {
   readonly #options: Required<Omit<HecSenderOptions, 'fetch' | 'sleep'>> & { fetch: typeof fetch; sleep: (milliseconds: number) => Promise<void> };
+  /** HEC requires a channel when indexer acknowledgement is on, and accepts one when it is off. */
+  readonly #channel = randomUUID();
   #buffer: string[] = [];
   #sent = 0;
   #batches = 0;
@@ -110,7 +113,7 @@ export class HecSender {
       try {
         response = await options.fetch(options.url, {
           method: 'POST',
-          headers: { authorization: `Splunk ${options.token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Splunk ${options.token}`, 'content-type': 'application/json', 'x-splunk-request-channel': this.#channel },
           body,
           signal: AbortSignal.timeout(options.timeoutMs),
         });

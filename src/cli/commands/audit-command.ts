@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import {
@@ -120,7 +120,13 @@ export function auditCommand(context: CommandContext): Command {
         database: runtime.paths.databaseFile,
       };
       const text = `${JSON.stringify(checkpoint)}\n`;
-      if (options.output !== undefined) writeFileAtomic(options.output, text, 0o644);
+      if (options.output !== undefined) {
+        try {
+          writeFileAtomic(options.output, text, 0o644);
+        } catch (error) {
+          throw cannotWrite(options.output, error);
+        }
+      }
       ledger.append({
         actor: runtime.actor,
         action: 'audit.checkpoint',
@@ -164,7 +170,7 @@ export function auditCommand(context: CommandContext): Command {
         destinationLabel = `${url.protocol}//${url.host}${url.pathname}`;
       }
       let stream: WriteStream | undefined;
-      const sink: NodeJS.WritableStream = options.output === undefined ? context.io.stdout : (stream = createWriteStream(options.output, { mode: 0o600 }));
+      const sink: NodeJS.WritableStream = options.output === undefined ? context.io.stdout : (stream = createPrivateFile(options.output));
       const write = (chunk: string): Promise<void> =>
         new Promise((resolve, reject) => {
           const ok = sink.write(chunk, (error) => (error ? reject(error) : undefined));
@@ -209,4 +215,20 @@ export function auditCommand(context: CommandContext): Command {
     });
 
   return command;
+}
+
+/** The export file, mode 0600 even when it existed before with another mode (records name people and hosts). */
+function createPrivateFile(file: string): WriteStream {
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, 'w', 0o600);
+  } catch (error) {
+    throw cannotWrite(file, error);
+  }
+  fchmodSync(descriptor, 0o600);
+  return createWriteStream(file, { fd: descriptor });
+}
+
+function cannotWrite(file: string, error: unknown): UsageError {
+  return new UsageError(`--output: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
 }
