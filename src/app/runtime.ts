@@ -123,7 +123,12 @@ export class Runtime {
   store(): Store {
     if (this.#store === undefined) {
       const durability = this.#configOrUndefined()?.effective.audit.durability ?? 'normal';
-      this.#store = openStore({ file: this.paths.databaseFile, durability });
+      try {
+        this.#store = openStore({ file: this.paths.databaseFile, durability });
+      } catch (error) {
+        // e.g. "file is not a database", a read-only home: say which file, not "internal error".
+        throw new DefenseClawError(`${this.paths.databaseFile}: cannot open the database: ${(error as Error).message}`, { code: 'store_unavailable', cause: error });
+      }
     }
     return this.#store;
   }

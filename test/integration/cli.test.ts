@@ -272,6 +272,13 @@ describe('audit commands', () => {
     expect(JSON.parse(caught.stdout).problems).toEqual([expect.objectContaining({ seq: 9, kind: 'truncated' })]);
   });
 
+  it('names the database file when it is not a SQLite database (exit 1, not an internal error)', async () => {
+    const database = join(home.home, 'defenseclaw.db');
+    writeFileSync(database, 'this is not a database '.repeat(20));
+    const result = await cli(['audit', 'verify']);
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: `defenseclaw: ${database}: cannot open the database: file is not a database\n` });
+  });
+
   it('rejects a bad checkpoint file with exit 2 and its location', async () => {
     seed(2);
     const file = join(home.home, 'bad.json');
