@@ -43,6 +43,18 @@ function rehashFrom(seq: number): string {
   return statements.join('\n');
 }
 
+/**
+ * What a hand-made INSERT looks like: rows from `at` on move up by `count`, and copies of the row
+ * before (under another actor, the hashes copied too) fill the room.
+ */
+function insertCopies(at: number, count: number): void {
+  const copies = Array.from(
+    { length: count },
+    (_, index) => `INSERT INTO audit_ledger SELECT ${at + index}, time, 'cli:mallory', action, target, scope, outcome, details, args_hash, hash, hash FROM audit_ledger WHERE seq = ${at + index - 1};`,
+  );
+  tamper(test.store.sqlite, `UPDATE audit_ledger SET seq = seq + 100 WHERE seq >= ${at}; UPDATE audit_ledger SET seq = seq - ${100 - count} WHERE seq >= ${at + 100};\n${copies.join('\n')}`);
+}
+
 describe('AuditLedger append', () => {
   it('chains records from the genesis hash', () => {
     const first = test.ledger.append(entry(1));
@@ -177,12 +189,7 @@ describe('verifyLedger', () => {
 
   it('catches an inserted row that does not match its hash as inserted, not edited', () => {
     fill(10);
-    // What a hand-made INSERT looks like: room made at seq 4, a copy of row 3 put there.
-    tamper(
-      test.store.sqlite,
-      `UPDATE audit_ledger SET seq = seq + 100 WHERE seq >= 4; UPDATE audit_ledger SET seq = seq - 99 WHERE seq >= 104;
-       INSERT INTO audit_ledger SELECT 4, time, 'cli:mallory', action, target, scope, outcome, details, args_hash, hash, hash FROM audit_ledger WHERE seq = 3;`,
-    );
+    insertCopies(4, 1);
     const result = verifyLedger(test.store.sqlite);
     expect(result.problems).toEqual([{ seq: 4, kind: 'inserted', message: 'row 4 was inserted: the record written as seq 4 now sits at seq 5' }]);
     expect(result.problemCount).toBe(1);
@@ -190,12 +197,7 @@ describe('verifyLedger', () => {
 
   it('catches two inserted rows, and a deleted block that was renumbered', () => {
     fill(12);
-    tamper(
-      test.store.sqlite,
-      `UPDATE audit_ledger SET seq = seq + 100 WHERE seq >= 6; UPDATE audit_ledger SET seq = seq - 98 WHERE seq >= 106;
-       INSERT INTO audit_ledger SELECT 6, time, actor, action, target, scope, 'approved', details, args_hash, hash, hash FROM audit_ledger WHERE seq = 5;
-       INSERT INTO audit_ledger SELECT 7, time, actor, action, target, scope, 'approved', details, args_hash, hash, hash FROM audit_ledger WHERE seq = 6;`,
-    );
+    insertCopies(6, 2);
     expect(verifyLedger(test.store.sqlite).problems).toEqual([
       { seq: 6, kind: 'inserted', message: 'rows 6..7 were inserted: the record written as seq 6 now sits at seq 8' },
     ]);
