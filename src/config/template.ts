@@ -18,9 +18,11 @@ cisco:
   umbrella:
     api_key: \${UMBRELLA_API_KEY}
     api_secret: \${UMBRELLA_API_SECRET}
+    base_url: https://api.umbrella.com
   secure_endpoint:
     client_id: \${SECURE_ENDPOINT_CLIENT_ID}
     api_key: \${SECURE_ENDPOINT_API_KEY}
+    # base_url: https://api.amp.cisco.com   # overrides the regional host (api.eu / api.apjc.amp.cisco.com)
   secure_firewall:
     base_url: \${FMC_URL}
     username: \${FMC_USERNAME}
@@ -45,6 +47,8 @@ integrations:
   pagerduty:
     api_token: \${PAGERDUTY_API_TOKEN}
     routing_key: \${PAGERDUTY_ROUTING_KEY}
+    base_url: https://api.pagerduty.com          # REST API
+    events_url: https://events.pagerduty.com     # Events API v2
   crowdstrike:
     client_id: \${CROWDSTRIKE_CLIENT_ID}
     client_secret: \${CROWDSTRIKE_CLIENT_SECRET}
@@ -57,6 +61,9 @@ integrations:
     resource_group: \${SENTINEL_RESOURCE_GROUP}
     workspace_name: \${SENTINEL_WORKSPACE_NAME}
     workspace_id: \${SENTINEL_WORKSPACE_ID}
+    login_url: https://login.microsoftonline.com
+    management_url: https://management.azure.com
+    log_analytics_url: https://api.loganalytics.io
   servicenow:
     instance_url: \${SERVICENOW_INSTANCE_URL}
     username: \${SERVICENOW_USERNAME}

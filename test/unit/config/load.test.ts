@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_TEMPLATE, loadConfig, parseConfigText } from '../../../src/config/index.js';
 import { ConfigError } from '../../../src/core/errors/index.js';
@@ -44,6 +45,22 @@ describe('loadConfig', () => {
     expect(loaded.config.integrations.splunk.index).toBe('security');
     // ${VAR:-default} with VAR unset takes the default.
     expect(loaded.config.slack.api_url).toBe('https://slack.com/api/');
+  });
+
+  it('writes the seed\'s shape: every key the issue names, and a base_url override per connector', () => {
+    const document = parseDocument(CONFIG_TEMPLATE);
+    const paths = [
+      'cisco.client_id', 'cisco.client_secret', 'cisco.region', 'cisco.products', 'agent.runtime', 'log_level', 'audit_all_actions',
+      'max_concurrent', 'integrations.splunk', 'integrations.pagerduty', 'integrations.crowdstrike', 'integrations.sentinel',
+      'integrations.servicenow', 'inventory.scan_interval', 'inventory.auto_tag', 'inventory.tag_rules_file', 'slack.bot_token',
+      'slack.signing_secret', 'approvals.approvers', 'approvals.expiry', 'llm.api_key', 'llm.model', 'llm.base_url',
+      'cisco.umbrella.base_url', 'cisco.secure_firewall.base_url', 'integrations.splunk.url', 'integrations.pagerduty.base_url',
+      'integrations.crowdstrike.base_url', 'integrations.sentinel.log_analytics_url', 'integrations.servicenow.instance_url', 'slack.api_url',
+    ];
+    for (const path of paths) expect(document.hasIn(path.split('.')), path).toBe(true);
+    // Region-dependent hosts: the override is named in a comment (a value would pin one region).
+    expect(CONFIG_TEMPLATE).toMatch(/xdr: \{\}\s+# base_url/);
+    expect(CONFIG_TEMPLATE).toMatch(/# base_url: https:\/\/api\.amp\.cisco\.com/);
   });
 
   it('interpolates set variables and coerces numbers and booleans from them', () => {
