@@ -6,6 +6,7 @@ import { configSchema } from './schema.js';
 import { isSecretPath, kindOf, schemaAt } from './schema-walk.js';
 import { MASK } from './secret.js';
 import { resolveConfigKey } from './short-forms.js';
+import { CONFIG_TEMPLATE } from './template.js';
 import { writeFileAtomic } from './write-file.js';
 import { setInYamlText } from './yaml-edit.js';
 
@@ -21,6 +22,8 @@ export interface SetConfigValueOptions {
 export interface ConfigChange {
   /** Canonical dotted key. */
   key: string;
+  /** True when there was no config file: it was written from `config init`'s template. */
+  created: boolean;
   secret: boolean;
   /** Previous and new value as written in the file; secrets are masked. */
   previous: unknown;
@@ -30,14 +33,14 @@ export interface ConfigChange {
 /**
  * `config set`: validates the whole resulting config against the schema before writing, edits
  * only the value's text so comments and layout survive (yaml-edit.ts), and writes it atomically (0600).
- * On any problem it throws ConfigError and the file is untouched.
+ * On any problem it throws ConfigError and the file is untouched. Without a config file, it
+ * writes `config init`'s template with the value set.
  */
 export function setConfigValue(options: SetConfigValueOptions): ConfigChange {
   const path = resolveConfigKey(options.key);
-  if (!existsSync(options.file)) {
-    throw new ConfigError({ file: options.file, message: 'no config file here; run `defenseclaw config init` first' });
-  }
-  const text = readFileSync(options.file, 'utf8');
+  // No config.yaml yet: start from the one `config init` writes, so the file has the usual shape.
+  const created = !existsSync(options.file);
+  const text = created ? CONFIG_TEMPLATE : readFileSync(options.file, 'utf8');
   const { document } = parseYaml(text, options.file);
   const previous = document.getIn(path);
   const value = convertValue(path, options.value);
@@ -53,6 +56,7 @@ export function setConfigValue(options: SetConfigValueOptions): ConfigChange {
   const secret = isSecretPath(configSchema, path);
   return {
     key: path.join('.'),
+    created,
     secret,
     previous: secret && previous !== undefined ? MASK : plain(previous),
     next: secret ? MASK : value,

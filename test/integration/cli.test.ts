@@ -147,6 +147,17 @@ describe('config commands', () => {
     for (const secret of Object.values(env).concat('falcon-secret-987654')) expect(everything).not.toContain(secret);
   });
 
+  it('set without a config file writes the config init template with the value (0600) and audits it', async () => {
+    const result = await cli(['config', 'set', 'splunk.url', 'https://splunk.example.com:8089', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ key: 'integrations.splunk.url', created: true });
+    const file = join(home.home, 'config.yaml');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain('    url: https://splunk.example.com:8089 ');
+    const [record] = JSON.parse((await cli(['audit', 'show', '--json'])).stdout);
+    expect(record).toMatchObject({ action: 'config.set', target: 'integrations.splunk.url', details: { created: true, value: 'https://splunk.example.com:8089' } });
+  });
+
   it('refuses bad values with exit 2 and the location, changing nothing', async () => {
     await cli(['config', 'init']);
     const file = join(home.home, 'config.yaml');

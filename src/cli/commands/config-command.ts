@@ -101,8 +101,9 @@ export function configCommand(context: CommandContext): Command {
         target: change.key,
         scope: 'admin',
         outcome: 'succeeded',
-        details: { file: runtime.paths.configFile, previous: change.previous ?? null, value: change.next, secret: change.secret },
+        details: { file: runtime.paths.configFile, previous: change.previous ?? null, value: change.next, secret: change.secret, created: change.created },
       });
+      if (change.created) printNote(context.io, `wrote ${runtime.paths.configFile} from the \`config init\` template (there was none)`);
       if (options.json === true) printJson(context.io, { ...change, previous: change.previous ?? null, audit_seq: record.seq });
       else printLine(context.io, `${change.key} = ${formatValue(change.next)}`);
       if (change.secret && !value.includes('${')) {

@@ -142,7 +142,12 @@ describe('setConfigValue', () => {
     expect(JSON.stringify(change)).not.toContain('cs-secret-value-42');
   });
 
-  it('refuses to set when there is no config file', () => {
-    expect(() => setConfigValue({ file: join(home.home, 'missing.yaml'), env: {}, key: 'cisco.region', value: 'eu' })).toThrow(/config init/);
+  it('starts from the config init template when there is no config file yet', () => {
+    const missing = join(home.home, 'new', 'config.yaml');
+    const change = setConfigValue({ file: missing, env: {}, key: 'cisco.region', value: 'eu' });
+    expect(change).toMatchObject({ key: 'cisco.region', created: true, next: 'eu' });
+    expect(readFileSync(missing, 'utf8')).toBe(CONFIG_TEMPLATE.replace('  region: us                 #', '  region: eu                 #'));
+    expect(statSync(missing).mode & 0o777).toBe(0o600);
+    expect(set('cisco.region', 'apjc').created).toBe(false);
   });
 });
