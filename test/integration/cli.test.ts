@@ -81,6 +81,8 @@ describe('command tree', () => {
     [['audit', 'show', '--last', 'many'], /--last: "many" is not a positive whole number/],
     [['audit', 'show', '--since', 'yesterday'], /--since: "yesterday" is neither a duration/],
     [['audit', 'export', '--format', 'jsonl', '--destination', 'http://127.0.0.1:1'], /--destination needs --format splunk-hec/],
+    [['audit', 'export', '--format', 'splunk-hec', '--destination', 'splunk:8088'], /--destination: "splunk:8088" must be an http\(s\) URL/],
+    [['audit', 'export', '--format', 'csv', '--output', 'a.csv', '--destination', 'http://127.0.0.1:1'], /--output and --destination cannot be used together/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);

@@ -1,10 +1,8 @@
-import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import {
   CHECKPOINT_FORMAT,
   EXPORT_FORMATS,
-  HecSender,
   exportLedger,
   readCheckpointFile,
   toJsonRecord,
@@ -13,8 +11,8 @@ import {
   type ExportFormat,
 } from '../../audit/index.js';
 import { writeFileAtomic } from '../../config/index.js';
-import { UsageError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { cannotWrite, checkExportTarget, hecDestination, openExportOutput } from '../export-output.js';
 import { printJson, printLine, printNote, renderTable } from '../output.js';
 import { startProgress } from '../progress.js';
 import { parsePositiveInteger, parseSince } from '../time-options.js';
@@ -149,34 +147,15 @@ export function auditCommand(context: CommandContext): Command {
     .option('--from-seq <seq>', 'only records with seq >= this (resume an interrupted export)')
     .option('--json', 'print the summary as JSON')
     .action(async (options: { format: ExportFormat; output?: string; destination?: string; since?: string; fromSeq?: string; json?: boolean }) => {
+      checkExportTarget(options);
       const runtime = context.runtime();
-      if (options.output !== undefined && options.destination !== undefined) throw new UsageError('--output and --destination cannot be used together');
-      if (options.destination !== undefined && options.format !== 'splunk-hec') throw new UsageError('--destination needs --format splunk-hec');
       const since = options.since === undefined ? undefined : parseSince(options.since, runtime.clock);
       const fromSeq = options.fromSeq === undefined ? undefined : parsePositiveInteger(options.fromSeq, '--from-seq');
       const splunk = runtime.config().config.integrations.splunk;
-      let hec: HecSender | undefined;
-      let destinationLabel = options.output ?? 'stdout';
-      if (options.destination !== undefined) {
-        let url: URL;
-        try {
-          url = new URL(options.destination);
-        } catch {
-          throw new UsageError(`--destination: "${options.destination}" is not a URL`);
-        }
-        const token = splunk.hec_token;
-        if (token === undefined) throw new UsageError('--destination needs integrations.splunk.hec_token in config (e.g. hec_token: ${SPLUNK_HEC_TOKEN})');
-        hec = new HecSender({ url: url.toString(), token });
-        destinationLabel = `${url.protocol}//${url.host}${url.pathname}`;
-      }
-      let stream: WriteStream | undefined;
-      const sink: NodeJS.WritableStream = options.output === undefined ? context.io.stdout : (stream = createPrivateFile(options.output));
-      const write = (chunk: string): Promise<void> =>
-        new Promise((resolve, reject) => {
-          const ok = sink.write(chunk, (error) => (error ? reject(error) : undefined));
-          if (ok) resolve();
-          else sink.once('drain', () => resolve());
-        });
+      const collector = options.destination === undefined ? undefined : hecDestination(options.destination, splunk.hec_token, runtime.fetch);
+      const hec = collector?.sender;
+      const destinationLabel = collector?.label ?? options.output ?? 'stdout';
+      const output = openExportOutput(options.output, context.io.stdout);
       const ledger = runtime.ledger();
       const toStdout = options.output === undefined && hec === undefined;
       const progress = startProgress(context.io, 'exporting', ledger.count(), !toStdout);
@@ -188,7 +167,7 @@ export function auditCommand(context: CommandContext): Command {
           format: options.format,
           ...(since === undefined ? {} : { since }),
           ...(fromSeq === undefined ? {} : { fromSeq }),
-          write,
+          write: output.write,
           ...(hec === undefined ? {} : { hec }),
           ocsf: { productVersion: runtime.version, hostname: hostname() },
           hecEnvelope: { host: hostname(), index: splunk.index },
@@ -198,7 +177,7 @@ export function auditCommand(context: CommandContext): Command {
         outcome = 'succeeded';
       } finally {
         progress.stop();
-        if (stream !== undefined) await new Promise<void>((resolve, reject) => stream!.end((error?: Error | null) => (error ? reject(error) : resolve())));
+        await output.close();
         ledger.append({
           actor: runtime.actor,
           action: 'audit.export',
@@ -217,18 +196,3 @@ export function auditCommand(context: CommandContext): Command {
   return command;
 }
 
-/** The export file, mode 0600 even when it existed before with another mode (records name people and hosts). */
-function createPrivateFile(file: string): WriteStream {
-  let descriptor: number;
-  try {
-    descriptor = openSync(file, 'w', 0o600);
-  } catch (error) {
-    throw cannotWrite(file, error);
-  }
-  fchmodSync(descriptor, 0o600);
-  return createWriteStream(file, { fd: descriptor });
-}
-
-function cannotWrite(file: string, error: unknown): UsageError {
-  return new UsageError(`--output: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-}

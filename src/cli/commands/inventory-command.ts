@@ -1,8 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { HecSender } from '../../audit/index.js';
 import type { AssetSource } from '../../connectors/model/index.js';
 import { UsageError } from '../../core/errors/index.js';
 import {
@@ -20,6 +18,7 @@ import {
   type SnapshotSummary,
 } from '../../inventory/index.js';
 import type { CommandContext } from '../context.js';
+import { checkExportTarget, hecDestination, openExportOutput } from '../export-output.js';
 import { oneLine } from '../investigation-text.js';
 import { printJson, printLine, printNote, renderTable } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -286,49 +285,29 @@ function exportCommand(context: CommandContext): Command {
     .option('--destination <url>', 'send to a Splunk HTTP Event Collector in batches (splunk-hec only; token: integrations.splunk.hec_token)')
     .option('--json', 'print the summary as JSON')
     .action(async (options: { format: InventoryExportFormat; output?: string; destination?: string; json?: boolean }) => {
-      if (options.output !== undefined && options.destination !== undefined) throw new UsageError('--output and --destination cannot be used together');
-      if (options.destination !== undefined && options.format !== 'splunk-hec') throw new UsageError('--destination needs --format splunk-hec');
+      checkExportTarget(options);
       const runtime = context.runtime();
       const service = runtime.inventory();
       const splunk = runtime.config().config.integrations.splunk;
-      let hec: HecSender | undefined;
-      let destination = options.output === undefined ? 'stdout' : resolve(context.io.cwd, options.output);
-      if (options.destination !== undefined) {
-        let url: URL;
-        try {
-          url = new URL(options.destination);
-        } catch {
-          throw new UsageError(`--destination: "${oneLine(options.destination)}" is not a URL`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--destination: "${oneLine(options.destination)}" must be an http(s) URL`);
-        const token = splunk.hec_token;
-        if (token === undefined) throw new UsageError('--destination needs integrations.splunk.hec_token in config (e.g. hec_token: ${SPLUNK_HEC_TOKEN})');
-        hec = new HecSender({ url: url.toString(), token, ...(runtime.fetch === undefined ? {} : { fetch: runtime.fetch }) });
-        destination = `${url.protocol}//${url.host}${url.pathname}`;
-      }
+      const collector = options.destination === undefined ? undefined : hecDestination(options.destination, splunk.hec_token, runtime.fetch);
+      const hec = collector?.sender;
+      const destination = collector?.label ?? (options.output === undefined ? 'stdout' : resolve(context.io.cwd, options.output));
       // Fails before the file is created when there is nothing to export.
       const latest = service.latestSnapshot();
       if (latest === undefined) throw new InventoryError('no inventory snapshot yet: run `defenseclaw inventory scan` first', { code: 'inventory_no_snapshot' });
-      let stream: WriteStream | undefined;
-      const sink: NodeJS.WritableStream = options.output === undefined ? context.io.stdout : (stream = createWriteStream(destination, { mode: 0o600 }));
-      const write = (chunk: string): Promise<void> =>
-        new Promise((resolveWrite, reject) => {
-          const ok = sink.write(chunk, (error) => (error ? reject(error) : undefined));
-          if (ok) resolveWrite();
-          else sink.once('drain', () => resolveWrite());
-        });
+      const output = openExportOutput(options.output === undefined ? undefined : destination, context.io.stdout);
       let result: Awaited<ReturnType<typeof service.export>>;
       try {
         result = await service.export({
           format: options.format,
-          write,
+          write: output.write,
           destination,
           snapshotId: latest.id,
           ...(hec === undefined ? {} : { hec }),
           hecEnvelope: { host: hostname(), index: splunk.index },
         });
       } finally {
-        if (stream !== undefined) await new Promise<void>((resolveEnd, reject) => stream!.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
+        await output.close();
       }
       const summary = { format: options.format, records: result.records, snapshot: result.snapshot.id, destination, ...(hec === undefined ? {} : { batches: hec.batches }) };
       const toStdout = options.output === undefined && hec === undefined;
