@@ -1,14 +1,16 @@
 /**
  * Appends audit records from a separate process, for the multi-process and crash tests.
- * Usage: append-worker.ts <database> <count|forever> <actor>
+ * Usage: append-worker.ts <database> <count|forever> <actor> [go-file]
  * With `forever`, prints each seq on its own line right after its transaction committed.
+ * With a go-file, it opens the database, creates `<go-file>.ready.<pid>` and spins until
+ * `<go-file>` exists before appending, so several workers append at the same moment.
  */
-import { writeSync } from 'node:fs';
+import { existsSync, writeFileSync, writeSync } from 'node:fs';
 import { AuditLedger, createRedactor } from '../../src/audit/index.js';
 import { systemClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/index.js';
 
-const [database, countText, actor] = process.argv.slice(2);
+const [database, countText, actor, goFile] = process.argv.slice(2);
 if (database === undefined || countText === undefined || actor === undefined) {
   process.stderr.write('usage: append-worker.ts <database> <count|forever> <actor>\n');
   process.exit(2);
@@ -18,6 +20,12 @@ const count = forever ? Number.POSITIVE_INFINITY : Number(countText);
 const store = openStore({ file: database });
 const ledger = new AuditLedger({ sqlite: store.sqlite, clock: systemClock, redactor: createRedactor() });
 const committed: number[] = [];
+if (goFile !== undefined) {
+  writeFileSync(`${goFile}.ready.${process.pid}`, '');
+  const deadline = Date.now() + 60_000;
+  // Spin: a timer would add milliseconds of skew between the workers.
+  while (!existsSync(goFile)) if (Date.now() > deadline) throw new Error('append-worker: no go signal within 60 s');
+}
 for (let index = 1; index <= count; index += 1) {
   const record = ledger.append({
     actor,

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/audit/index.js';
 import { temporaryHome } from '../helpers/cli.js';
+import { waitFor } from '../helpers/run-processes.js';
 import { REPO_ROOT, finished, spawnTypeScript } from '../helpers/spawn.js';
 
 let home: ReturnType<typeof temporaryHome>;
@@ -14,12 +15,16 @@ afterEach(() => home.cleanup());
 
 describe('audit ledger across processes', () => {
   it('two processes appending 2,000 rows each at once leave one valid chain of 4,000', async () => {
-    // A fresh database: both processes also race to create and migrate it.
+    // A fresh database: both processes also race to create and migrate it. Then both wait at a
+    // barrier, so their 2,000 appends each really run at the same time (process start-up alone
+    // differs by more than the appends take).
     const database = join(home.home, 'shared.db');
-    const [first, second] = await Promise.all([
-      finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:a'])),
-      finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:b'])),
-    ]);
+    const go = join(home.home, 'go');
+    const workers = [spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:a', go]), spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:b', go])];
+    const done = Promise.all(workers.map((worker) => finished(worker)));
+    await waitFor('both workers at the barrier', () => (readdirSync(home.home).filter((name) => name.startsWith('go.ready.')).length === 2 ? true : undefined), { timeoutMs: 45_000, intervalMs: 10 });
+    writeFileSync(go, '');
+    const [first, second] = await done;
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
     const sqlite = new Database(database);
@@ -32,10 +37,13 @@ describe('audit ledger across processes', () => {
         { actor: 'worker:a', n: 2000 },
         { actor: 'worker:b', n: 2000 },
       ]);
-      // Each worker saw its own seqs strictly increasing, interleaved with the other's.
+      // Each worker got its own seqs, and the two really interleaved in the one chain.
       const seqsA = first.stdout.trim().split('\n').map(Number);
       const seqsB = second.stdout.trim().split('\n').map(Number);
       expect(new Set([...seqsA, ...seqsB]).size).toBe(4000);
+      const actors = sqlite.prepare('SELECT actor FROM audit_ledger ORDER BY seq').pluck().all() as string[];
+      const switches = actors.filter((actor, index) => index > 0 && actor !== actors[index - 1]).length;
+      expect(switches).toBeGreaterThan(10);
       // Each migration applied exactly once although both processes raced to create the database.
       const journalEntries = (JSON.parse(readFileSync(join(REPO_ROOT, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
       expect(sqlite.prepare('SELECT COUNT(*) FROM __drizzle_migrations').pluck().get()).toBe(journalEntries);
@@ -77,3 +85,4 @@ describe('audit ledger across processes', () => {
     }
   });
 });
+
