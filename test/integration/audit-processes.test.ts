@@ -20,8 +20,8 @@ describe('audit ledger across processes', () => {
     // differs by more than the appends take).
     const database = join(home.home, 'shared.db');
     const go = join(home.home, 'go');
-    const workers = [spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:a', go]), spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', 'worker:b', go])];
-    const done = Promise.all(workers.map((worker) => finished(worker)));
+    const worker = (actor: string) => finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', actor, go]));
+    const done = Promise.all([worker('worker:a'), worker('worker:b')]);
     await waitFor('both workers at the barrier', () => (readdirSync(home.home).filter((name) => name.startsWith('go.ready.')).length === 2 ? true : undefined), { timeoutMs: 45_000, intervalMs: 10 });
     writeFileSync(go, '');
     const [first, second] = await done;
