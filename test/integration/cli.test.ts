@@ -186,6 +186,10 @@ describe('config commands', () => {
       `defenseclaw: ${file}:3:3: cisco.colour: unknown key`,
       expect.stringMatching(new RegExp(`^defenseclaw: ${file}:4:17: max_concurrent: `)),
     ]);
+    const json = await cli(['config', 'validate', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ file, valid: false, problems: [{ line: 2, column: 11, path: 'cisco.region' }, { line: 3, column: 3, path: 'cisco.colour' }, { line: 4, path: 'max_concurrent' }] });
+    expect(json.stderr.trim().split('\n')).toHaveLength(3);
     writeFileSync(file, 'cisco: [unclosed\n');
     const syntax = await cli(['config', 'show']);
     expect(syntax.code).toBe(2);

@@ -10,8 +10,9 @@ import {
   resolveConfigKey,
   setConfigValue,
   writeFileAtomic,
+  type LoadedConfig,
 } from '../../config/index.js';
-import { DefenseClawError } from '../../core/errors/index.js';
+import { DefenseClawError, InputError } from '../../core/errors/index.js';
 import { stringify as toYaml } from 'yaml';
 import type { CommandContext } from '../context.js';
 import { printJson, printLine, printNote } from '../output.js';
@@ -116,7 +117,17 @@ export function configCommand(context: CommandContext): Command {
     .description('check config.yaml: exit 0 if valid, 2 with one line per problem (file:line:col) if not')
     .option('--json', 'print the result as JSON')
     .action((options: { json?: boolean }) => {
-      const loaded = context.runtime().config();
+      const runtime = context.runtime();
+      let loaded: LoadedConfig;
+      try {
+        loaded = runtime.config();
+      } catch (error) {
+        // --json still gets a document to parse; the problems also go to stderr, exit 2.
+        if (options.json === true && error instanceof InputError) {
+          printJson(context.io, { file: runtime.paths.configFile, exists: existsSync(runtime.paths.configFile), valid: false, problems: error.problems });
+        }
+        throw error;
+      }
       const unresolved = loaded.unresolved.map((entry) => ({ key: entry.path.join('.'), variables: entry.variables }));
       if (options.json === true) {
         printJson(context.io, { file: loaded.file, exists: loaded.exists, valid: true, unresolved, integrations: integrationStatuses(loaded) });
