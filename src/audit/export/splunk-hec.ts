@@ -43,6 +43,8 @@ export interface HecSenderOptions {
   fetch?: typeof fetch;
   /** Envelopes per request. */
   batchSize?: number;
+  /** Bytes per request at most (a single bigger envelope goes alone): collectors cap request bodies (`max_content_length`). */
+  maxBatchBytes?: number;
   /** Attempts per batch for 503 (busy), 429 and transport errors. */
   maxAttempts?: number;
   /** First backoff; doubles per attempt, with jitter. Retry-After wins when present. */
@@ -58,16 +60,17 @@ export function collectorUrl(url: string): string {
 }
 
 /**
- * Sends envelopes to Splunk's HTTP Event Collector in batches (concatenated JSON objects,
- * `Authorization: Splunk <token>`). A batch HEC did not accept (503 busy, 429, network error)
- * is retried with backoff; any other refusal stops the export with HecError saying how many
- * events were accepted before it.
+ * Sends envelopes to Splunk's HTTP Event Collector in batches (concatenated JSON objects, at
+ * most `batchSize` envelopes and `maxBatchBytes` bytes each, `Authorization: Splunk <token>`).
+ * A batch HEC did not accept (503 busy, 429, network error) is retried with backoff; any other
+ * refusal stops the export with HecError saying how many events were accepted before it.
  */
 export class HecSender {
   readonly #options: Required<Omit<HecSenderOptions, 'fetch' | 'sleep'>> & { fetch: typeof fetch; sleep: (milliseconds: number) => Promise<void> };
   /** HEC requires a channel when indexer acknowledgement is on, and accepts one when it is off. */
   readonly #channel = randomUUID();
   #buffer: string[] = [];
+  #bufferBytes = 0;
   #sent = 0;
   #batches = 0;
 
@@ -77,6 +80,7 @@ export class HecSender {
       token: options.token,
       fetch: options.fetch ?? globalThis.fetch,
       batchSize: options.batchSize ?? 500,
+      maxBatchBytes: options.maxBatchBytes ?? 512 * 1024,
       maxAttempts: options.maxAttempts ?? 5,
       backoffMs: options.backoffMs ?? 500,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -93,7 +97,11 @@ export class HecSender {
   }
 
   async add(envelope: Record<string, unknown>): Promise<void> {
-    this.#buffer.push(JSON.stringify(envelope));
+    const line = JSON.stringify(envelope);
+    const bytes = Buffer.byteLength(line) + 1;
+    if (this.#buffer.length > 0 && this.#bufferBytes + bytes > this.#options.maxBatchBytes) await this.flush();
+    this.#buffer.push(line);
+    this.#bufferBytes += bytes;
     if (this.#buffer.length >= this.#options.batchSize) await this.flush();
   }
 
@@ -101,6 +109,7 @@ export class HecSender {
     if (this.#buffer.length === 0) return;
     const events = this.#buffer;
     this.#buffer = [];
+    this.#bufferBytes = 0;
     await this.#post(events.join('\n'), events.length);
     this.#sent += events.length;
     this.#batches += 1;

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { toCsvRows, toOcsfApiActivity, type AuditRecord } from '../../../src/audit/index.js';
+import { HecSender, toCsvRows, toOcsfApiActivity, type AuditRecord } from '../../../src/audit/index.js';
 
 function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
   return {
@@ -51,5 +51,26 @@ describe('OCSF API Activity export', () => {
     expect(toOcsfApiActivity(record({ outcome: 'denied' }), { productVersion: '0.1.0', hostname: 'h' })).toMatchObject({ status_id: 2, status: 'Failure', status_detail: 'denied' });
     // Not a success or a failure yet: Other, with the source's own word.
     expect(toOcsfApiActivity(record({ outcome: 'awaiting_approval' }), { productVersion: '0.1.0', hostname: 'h' })).toMatchObject({ status_id: 99, status: 'awaiting_approval' });
+  });
+});
+
+describe('HecSender', () => {
+  it('posts batches capped by count and by bytes, with the Splunk token and one channel', async () => {
+    const requests: Array<{ url: string; headers: Headers; events: unknown[] }> = [];
+    const fetch = (async (url: string | URL, init?: RequestInit) => {
+      const body = String(init?.body);
+      requests.push({ url: String(url), headers: new Headers(init?.headers), events: body.split('\n').map((line) => JSON.parse(line) as unknown) });
+      return new Response(JSON.stringify({ text: 'Success', code: 0 }), { status: 200 });
+    }) as typeof globalThis.fetch;
+    const sender = new HecSender({ url: 'https://splunk.example.com:8088', token: 'hec-token-0001', fetch, batchSize: 3, maxBatchBytes: 400 });
+    for (let index = 0; index < 4; index += 1) await sender.add({ time: index, event: { index } });
+    await sender.add({ time: 4, event: { note: 'x'.repeat(500) } }); // bigger than a batch: goes alone
+    await sender.add({ time: 5, event: { index: 5 } });
+    await sender.flush();
+    expect(requests.map((request) => request.events.length)).toEqual([3, 1, 1, 1]);
+    expect(requests.every((request) => request.url === 'https://splunk.example.com:8088/services/collector/event')).toBe(true);
+    expect(requests[0]!.headers.get('authorization')).toBe('Splunk hec-token-0001');
+    expect(new Set(requests.map((request) => request.headers.get('x-splunk-request-channel'))).size).toBe(1);
+    expect({ sent: sender.sent, batches: sender.batches }).toEqual({ sent: 6, batches: 4 });
   });
 });
