@@ -11,4 +11,9 @@ export interface LabProductModule {
   register(router: ProductRouter, context: LabContext): void;
   /** The product's own error envelope (used for injected faults and unknown paths too). */
   errorResponse(status: number, message: string, request: LabRequest): LabResponse;
+  /**
+   * The product's own rate-limit headers on an injected 429 (e.g. CrowdStrike's epoch
+   * `X-RateLimit-RetryAfter`), given the seconds the fault asks clients to wait, when it says.
+   */
+  rateLimitHeaders?(retryAfterSeconds: number | undefined, request: LabRequest, context: LabContext): Record<string, string>;
 }

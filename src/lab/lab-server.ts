@@ -5,7 +5,7 @@ import { LabContext, type InventoryPhase } from './lab-context.js';
 import { createLabRequest, json, type LabRequest, type LabResponse } from './lab-http.js';
 import type { LabProductModule } from './lab-product.js';
 import { ProductRouter } from './lab-router.js';
-import { Faults, faultSchema } from './faults.js';
+import { Faults, faultSchema, retryAfterSeconds } from './faults.js';
 import { Journal, bodyDigest } from './journal.js';
 import { createWorld, type LabWorld } from './scenario/index.js';
 
@@ -101,7 +101,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     }
     if (fault?.status !== undefined) {
       outcome = fault.body !== undefined ? json(fault.status, fault.body) : target.module.errorResponse(fault.status, 'injected fault', labRequest);
-      if (fault.retryAfter !== undefined) outcome = { ...outcome, headers: { ...outcome.headers, 'retry-after': String(fault.retryAfter) } };
+      const waitSeconds = retryAfterSeconds(fault.retryAfter, clock.now().getTime());
+      const productHeaders = fault.status === 429 ? (target.module.rateLimitHeaders?.(waitSeconds, labRequest, context) ?? {}) : {};
+      outcome = { ...outcome, headers: { ...outcome.headers, ...productHeaders, ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }) } };
     } else {
       const matched = target.router.match(method, path);
       if (matched === undefined) outcome = target.module.errorResponse(404, `Not Found: ${method} ${path}`, labRequest);
@@ -167,10 +169,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       case 'POST /__lab/faults': {
         const parsed = faultSchema.safeParse(body());
         if (!parsed.success) return json(400, { error: 'invalid_fault', message: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ') });
-        if (!mounted.some(({ module }) => module.product === parsed.data.product)) {
-          return json(400, { error: 'invalid_fault', message: `unknown product ${parsed.data.product}; products: ${mounted.map(({ module }) => module.product).join(', ')}` });
+        const module = productNamed(parsed.data.product);
+        if (module === undefined) {
+          return json(400, { error: 'invalid_fault', message: `unknown product ${parsed.data.product}; products: ${mounted.map(({ module: candidate }) => candidate.product).join(', ')}` });
         }
-        return json(201, faults.add(parsed.data));
+        // A full lab path (/secure-endpoint/v1/...) names the same requests as the path below the prefix.
+        const path = parsed.data.path;
+        const below = path !== undefined && (path === module.prefix || path.startsWith(`${module.prefix}/`)) ? path.slice(module.prefix.length) || '/' : path;
+        return json(201, faults.add({ ...parsed.data, product: module.product, ...(below === undefined ? {} : { path: below }) }));
       }
       case 'DELETE /__lab/faults':
         faults.clear();
@@ -188,6 +194,19 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       default:
         return json(404, { error: 'not_found', message: `unknown lab endpoint ${route}` });
     }
+  }
+
+  /** The mounted simulator a fault names: its product (`secure_endpoint`), integration name (`secure-endpoint`, `cisco-xdr`) or prefix (`/fmc`). */
+  function productNamed(name: string): LabProductModule | undefined {
+    const wanted = name.trim().toLowerCase();
+    const underscored = wanted.replace(/^\/+/, '').replace(/-/g, '_');
+    return mounted.find(
+      ({ module }) =>
+        module.product === wanted ||
+        module.product === underscored ||
+        module.product === `cisco_${underscored}` ||
+        module.prefix === `/${wanted.replace(/^\/+/, '')}`,
+    )?.module;
   }
 
   await new Promise<void>((resolve, reject) => {

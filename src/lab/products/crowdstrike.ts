@@ -9,8 +9,9 @@ import { stableHex, type LabHost, type ScenarioEvent } from '../scenario/index.j
 /*
  * CrowdStrike Falcon simulator (connectors.md §6): OAuth2 token (201, 1799 s), the
  * {meta, resources, errors} envelope on every answer, X-Cs-Traceid / X-Cs-Region and
- * X-RateLimit-* headers, FQL filters, offset pagination, Hosts and Alerts v2 endpoints, and
- * containment that changes device status. Everything shown is derived from the lab world.
+ * X-RateLimit-* headers, FQL filters, offset pagination (the first 10,000 devices), scroll paging
+ * (opaque `offset` token) and the combined alerts endpoint's `after` cursor, Hosts and Alerts v2
+ * endpoints, and containment that changes device status. Everything shown is derived from the lab world.
  */
 
 const PRODUCT = 'crowdstrike';
@@ -22,6 +23,12 @@ const RATE_WINDOW_MS = 60_000;
 /** How long a contain or lift stays `*_pending` before it takes effect, in lab-clock milliseconds. */
 const ACTION_PENDING_MS = 5_000;
 const MAX_QUERY_LIMIT = 5000;
+/** Offset paging of the device query reaches this many devices (offset + limit); the scroll endpoint goes further. */
+const OFFSET_WINDOW = 10_000;
+/** How long a scroll token stays valid, in milliseconds. */
+const SCROLL_TTL_MS = 120_000;
+/** Alerts per page of the combined alerts endpoint. */
+const MAX_COMBINED_ALERTS = 1000;
 const MAX_ALERT_QUERY_LIMIT = 10_000;
 const MAX_ENTITY_GET_IDS = 100;
 const MAX_ENTITY_POST_IDS = 5000;
@@ -186,9 +193,50 @@ export const crowdStrikeSimulator: LabProductModule = {
     router.get(
       '/devices/queries/devices/v1',
       guarded((request, rate) => {
+        // Offset paging reaches the first 10,000 devices only; the scroll endpoint goes further.
+        const limit = Number(request.query.get('limit') ?? 100);
+        const offset = Number(request.query.get('offset') || 0);
+        if (Number.isInteger(limit) && Number.isInteger(offset) && offset + limit > OFFSET_WINDOW) {
+          return envelope(400, [], { errors: [{ code: 400, message: `offset + limit must be at most ${OFFSET_WINDOW}; use /devices/queries/devices-scroll/v1 to page further` }], headers: rate, poweredBy: 'device-api' });
+        }
         const page = deviceQueryPage(request);
         if ('error' in page) return envelope(400, [], { errors: [{ code: 400, message: page.error }], headers: rate });
         return envelope(200, page.items.map((device) => device.device_id), { pagination: page.pagination, headers: rate, poweredBy: 'device-api' });
+      }),
+    );
+
+    // Scroll paging: `offset` is an opaque token naming the query and the position, valid for two minutes.
+    router.get(
+      '/devices/queries/devices-scroll/v1',
+      guarded((request, rate) => {
+        const limitText = request.query.get('limit');
+        const limit = limitText === null ? 100 : Number(limitText);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+          return envelope(400, [], { errors: [{ code: 400, message: `Invalid limit: must be between 1 and ${MAX_QUERY_LIMIT}` }], headers: rate });
+        }
+        const filter = request.query.get('filter') ?? '';
+        const sort = request.query.get('sort') ?? '';
+        const nowMs = context.clock.now().getTime();
+        let position = 0;
+        const token = request.query.get('offset');
+        if (token !== null && token !== '') {
+          const cursor = readScrollToken(token);
+          if (cursor === undefined || cursor.filter !== filter || cursor.sort !== sort) {
+            return envelope(400, [], { errors: [{ code: 400, message: 'Invalid offset: not a scroll token of this query' }], headers: rate });
+          }
+          if (cursor.expiresAtMs <= nowMs) return envelope(400, [], { errors: [{ code: 400, message: 'Invalid offset: the scroll expired' }], headers: rate });
+          position = cursor.position;
+        }
+        const everything = queryPage(request, devices(), DEVICE_FIELDS, 'hostname.asc', Number.MAX_SAFE_INTEGER, true);
+        if ('error' in everything) return envelope(400, [], { errors: [{ code: 400, message: everything.error }], headers: rate });
+        const items = everything.items.slice(position, position + limit);
+        const expiresAtMs = nowMs + SCROLL_TTL_MS;
+        const next = scrollToken({ filter, sort, position: position + items.length, expiresAtMs });
+        return envelope(200, items.map((device) => device.device_id), {
+          pagination: { offset: next, expires_at: expiresAtMs * 1_000_000, limit, total: everything.items.length },
+          headers: rate,
+          poweredBy: 'device-api',
+        });
       }),
     );
 
@@ -313,6 +361,38 @@ export const crowdStrikeSimulator: LabProductModule = {
       }),
     );
 
+    // Query and details in one call, paged with an `after` cursor (the next page's position, opaque to clients).
+    router.post(
+      '/alerts/combined/alerts/v1',
+      guarded((request, rate) => {
+        const body = request.json<{ filter?: unknown; sort?: unknown; limit?: unknown; after?: unknown }>() ?? {};
+        const limit = body.limit === undefined ? 100 : Number(body.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COMBINED_ALERTS) {
+          return envelope(400, [], { errors: [{ code: 400, message: `Invalid limit: must be between 1 and ${MAX_COMBINED_ALERTS}` }], headers: rate });
+        }
+        if ((body.filter !== undefined && typeof body.filter !== 'string') || (body.sort !== undefined && typeof body.sort !== 'string') || (body.after !== undefined && typeof body.after !== 'string')) {
+          return envelope(400, [], { errors: [{ code: 400, message: 'filter, sort and after must be strings' }], headers: rate });
+        }
+        const filter = (body.filter as string | undefined) ?? '';
+        const sort = (body.sort as string | undefined) ?? 'timestamp.desc';
+        let position = 0;
+        if (body.after !== undefined && body.after !== '') {
+          const cursor = readScrollToken(body.after as string);
+          if (cursor === undefined || cursor.filter !== filter || cursor.sort !== sort) {
+            return envelope(400, [], { errors: [{ code: 400, message: 'Invalid after: not a cursor of this query' }], headers: rate });
+          }
+          position = cursor.position;
+        }
+        const query = new URLSearchParams({ ...(filter === '' ? {} : { filter }), sort });
+        const everything = queryPage({ ...request, query }, alerts(), ALERT_FIELDS, 'timestamp.desc', Number.MAX_SAFE_INTEGER, true);
+        if ('error' in everything) return envelope(400, [], { errors: [{ code: 400, message: everything.error }], headers: rate });
+        const items = everything.items.slice(position, position + limit);
+        const end = position + items.length;
+        const after = end < everything.items.length ? scrollToken({ filter, sort, position: end, expiresAtMs: context.clock.now().getTime() + SCROLL_TTL_MS }) : '';
+        return envelope(200, items, { pagination: { offset: position, limit, total: everything.items.length, after }, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+
     router.patch(
       '/alerts/entities/alerts/v3',
       guarded((request, rate) => {
@@ -330,8 +410,12 @@ export const crowdStrikeSimulator: LabProductModule = {
     );
   },
   errorResponse(status: number, message: string): LabResponse {
-    // Injected 429s carry the lab's standard Retry-After; the simulator's own limiter adds X-RateLimit-RetryAfter.
-    return envelope(status, [], { errors: [{ code: status, message }] });
+    return envelope(status, [], { errors: [{ code: status, message: status === 429 ? 'API rate limit exceeded.' : message }] });
+  },
+  rateLimitHeaders(retryAfterSeconds, _request, context) {
+    // Falcon says when to retry as Unix epoch seconds (§6.3); without a wait, the next second.
+    const retryAt = Math.ceil(context.clock.now().getTime() / 1000 + (retryAfterSeconds ?? 1));
+    return { 'X-RateLimit-Limit': String(RATE_LIMIT), 'X-RateLimit-Remaining': '0', 'X-RateLimit-RetryAfter': String(retryAt) };
   },
 };
 
@@ -348,7 +432,7 @@ function envelope(
   resources: unknown[],
   options: {
     errors?: Array<{ code: number; message: string }>;
-    pagination?: { offset: number; limit: number; total: number };
+    pagination?: { offset: number | string; limit: number; total: number; expires_at?: number; after?: string };
     headers?: Record<string, string>;
     poweredBy?: string;
     writes?: number;
@@ -380,6 +464,27 @@ function rateLimit(context: LabContext, request: LabRequest, key: string, limit:
     errors: [{ code: 429, message: 'API rate limit exceeded.' }],
     headers: { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-RetryAfter': String(retryAt) },
   });
+}
+
+interface ScrollCursor {
+  filter: string;
+  sort: string;
+  position: number;
+  expiresAtMs: number;
+}
+
+function scrollToken(cursor: ScrollCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function readScrollToken(token: string): ScrollCursor | undefined {
+  try {
+    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ScrollCursor>;
+    const valid = typeof cursor.filter === 'string' && typeof cursor.sort === 'string' && Number.isInteger(cursor.position) && typeof cursor.expiresAtMs === 'number';
+    return valid ? (cursor as ScrollCursor) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `{ids: [...]}`-style bodies: a non-empty string list of at most `max` items, or an error message. */
