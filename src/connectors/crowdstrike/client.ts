@@ -1,7 +1,7 @@
 import type { ConnectorDependencies } from '../connector.js';
 import { httpDependencies } from '../connector.js';
 import { z } from 'zod';
-import { ConnectorInvalidResponseError, ConnectorNotFoundError, HttpClient, formatIssuePath, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
+import { ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
 import {
   falconActionResultSchema,
   falconAlertSchema,
@@ -118,21 +118,17 @@ export class CrowdStrikeClient {
     const devices: FalconDevice[] = [];
     for (let start = 0; start < ids.length; start += DEVICE_PAGE_MAX) {
       const chunk = ids.slice(start, start + DEVICE_PAGE_MAX);
-      const response = await this.http.post('/devices/entities/devices/v2', {
+      const response = await this.http.post<{ resources?: FalconDevice[] | null }>('/devices/entities/devices/v2', {
         json: { ids: chunk },
         idempotent: true,
         // Ids that vanished between query and fetch come back as a 404 with per-id errors.
         okStatuses: [404],
+        // Validated without copying: a sweep reads thousands of devices, and the record as received
+        // (every field, known or not) is what normalisers keep as `raw`.
+        check: deviceEnvelopeCheck,
         ...(signal === undefined ? {} : { signal }),
       });
-      // Validated without copying: a sweep reads thousands of devices, and the record as received
-      // (every field, known or not) is what normalisers keep as `raw`.
-      const checked = deviceEnvelopeCheck.safeParse(response.data);
-      if (!checked.success) {
-        const path = formatIssuePath(checked.error.issues[0]?.path ?? []);
-        throw new ConnectorInvalidResponseError(`crowdstrike POST /devices/entities/devices/v2: response invalid at ${path}`, { product: 'crowdstrike', status: response.status, path });
-      }
-      devices.push(...(((response.data as { resources?: FalconDevice[] | null }).resources ?? []) as FalconDevice[]));
+      devices.push(...(response.data.resources ?? []));
     }
     return devices;
   }

@@ -153,6 +153,21 @@ describe('HttpClient: requests and responses', () => {
     expect(response.data.resources).toEqual(['a', 'b']);
   });
 
+  it('check validates like schema but returns the body as received (unknown fields kept, nothing copied)', async () => {
+    const server = await serve(inSequence(
+      { status: 200, json: { resources: [{ device_id: 'a', extra: { nested: 1 } }], meta: { trace_id: 't' } } },
+      { status: 200, json: { resources: [{ device_id: 7 }] } },
+    ));
+    const { client } = clientFor(server.url);
+    // Strip mode would drop `extra` and `meta` from a parsed copy; a check keeps what the product sent.
+    const check = z.object({ resources: z.array(z.object({ device_id: z.string() })) });
+    const response = await client.get<{ resources: Array<Record<string, unknown>>; meta: unknown }>('/q', { check });
+    expect(response.data).toEqual({ resources: [{ device_id: 'a', extra: { nested: 1 } }], meta: { trace_id: 't' } });
+    const error = await rejectionOf(client.get('/q', { check }));
+    expect(error).toBeInstanceOf(ConnectorInvalidResponseError);
+    expect((error as ConnectorInvalidResponseError).path).toBe('resources[0].device_id');
+  });
+
   it('does not follow redirects, so credentials never travel to another host', async () => {
     const other = await serve(() => ({ status: 200, json: {} }));
     const server = await serve(() => ({ status: 302, headers: { location: `${other.url}/steal` } }));
