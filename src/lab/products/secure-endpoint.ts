@@ -351,6 +351,21 @@ export const secureEndpointSimulator: LabProductModule = {
       }),
     );
 
+    // OPTIONS tells whether isolation can be started on the computer (its Allow header lists what is possible now).
+    router.on(
+      'OPTIONS',
+      '/v1/computers/:guid/isolation',
+      guarded((request) => {
+        const host = findComputer(context, request.params.guid!);
+        if (host === undefined) return envelopeError(404, 'Not Found', [`computer ${request.params.guid} not found`], request);
+        settle(context, host);
+        const isolation = isolationOf(context, host);
+        const allowed = ['GET', 'OPTIONS', ...(isolation.available && isolation.status === 'not_isolated' ? ['PUT'] : []), ...(isolation.status === 'isolated' || isolation.status === 'pending_start' ? ['DELETE'] : [])];
+        const response = ok(request, { data: { available: isolation.available, status: isolation.status } });
+        return { ...response, headers: { ...response.headers, allow: allowed.join(', ') } };
+      }),
+    );
+
     router.put(
       '/v1/computers/:guid/isolation',
       guarded((request) => {
