@@ -43,6 +43,8 @@ export const faultSchema = z.preprocess(
     count: z.number().int().positive().optional(),
     /** Override the error body. */
     body: z.unknown().optional(),
+    /** Extra response headers, on the simulator's own answer too (e.g. a `Date` hours off, for clock-skew checks). */
+    headers: z.record(z.string(), z.string()).optional(),
   }),
 );
 

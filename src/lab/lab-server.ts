@@ -116,6 +116,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         }
       }
     }
+    if (fault?.headers !== undefined) outcome = { ...outcome, headers: { ...outcome.headers, ...fault.headers } };
     journal.record(entry(target.module.product, method, url, rawBody, outcome.status, started, faultId));
     if (latencyOut > 0) await new Promise((resolve) => setTimeout(resolve, latencyOut));
     send(response, outcome);
