@@ -172,10 +172,15 @@ export class CrowdStrikeClient {
       return { records, total, truncated: ordered.length < total };
     }
     const pages: Array<Promise<void>> = [];
-    if (second !== undefined && pageSize < wanted) pages.push(second.then((page) => fetchIds(page.data.resources)));
-    const start = second === undefined ? first.data.resources.length : 2 * pageSize;
-    for (let offset = start; offset < wanted && first.data.resources.length > 0; offset += pageSize) {
-      pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
+    // A first page shorter than asked (and than what exists) shows the product's own page size: walk in
+    // that, without the speculative second page (planned for ours, it would leave gaps).
+    const received = first.data.resources.length;
+    const step = received > 0 && received < Math.min(pageSize, wanted) ? received : pageSize;
+    const useSecond = second !== undefined && step === pageSize;
+    if (useSecond && pageSize < wanted) pages.push(second.then((page) => fetchIds(page.data.resources)));
+    const start = useSecond ? 2 * pageSize : received;
+    for (let offset = start; offset < wanted && received > 0; offset += step) {
+      pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(step, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
     }
     await Promise.all(pages);
     const byId = new Map((await Promise.all(fetches)).flat().map((device) => [device.device_id, device]));

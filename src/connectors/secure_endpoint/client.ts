@@ -198,11 +198,13 @@ export class SecureEndpointClient {
     // (every unknown field included) cost more than the check. The records carry no transforms, so
     // the record as received is what the loose schema would have returned.
     const check = pageCheckOf(item);
+    // Offsets advance by the product's page size: ours, unless the first page shows a smaller one.
+    let step = this.pageSize;
     const fetchPage = (offset: number) => {
       const pending = this.http.request<z.output<ReturnType<typeof pageOf<T>>>>({
         method: 'GET',
         path,
-        query: { ...query, limit: this.pageSize, offset },
+        query: { ...query, limit: step, offset },
         check,
         ...(signal === undefined ? {} : { signal }),
       });
@@ -215,10 +217,10 @@ export class SecureEndpointClient {
     let nextOffset = 0;
     const inFlight: Array<ReturnType<typeof fetchPage>> = [];
     const refill = () => {
-      const end = Math.min(max, total ?? (speculative ? this.parallelPages * this.pageSize : this.pageSize));
+      const end = Math.min(max, total ?? (speculative ? this.parallelPages * step : step));
       while (!sequential && inFlight.length < this.parallelPages && nextOffset < end) {
         inFlight.push(fetchPage(nextOffset));
-        nextOffset += this.pageSize;
+        nextOffset += step;
       }
     };
     refill();
@@ -227,6 +229,14 @@ export class SecureEndpointClient {
       if (total === undefined) {
         total = page.data.metadata.results?.total;
         if (total === undefined) sequential = page.data.metadata.links?.next !== undefined;
+        const size = page.data.data.length;
+        if (total !== undefined && size > 0 && size < step && size < total) {
+          // The product serves smaller pages than asked: the pages asked for ahead would leave
+          // gaps, so they are dropped and the walk goes on in the product's page size.
+          step = size;
+          inFlight.length = 0;
+          nextOffset = size;
+        }
       }
       refill();
       for (const entry of page.data.data) yield entry as z.output<T>;
@@ -234,7 +244,7 @@ export class SecureEndpointClient {
         const next = page.data.metadata.links?.next;
         const offset = next === undefined || page.data.data.length === 0 ? Number.NaN : Number(new URL(next).searchParams.get('offset'));
         if (Number.isFinite(offset) && offset >= nextOffset) {
-          nextOffset = offset + this.pageSize;
+          nextOffset = offset + step;
           inFlight.push(fetchPage(offset));
         }
       }
