@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { labConfigYaml } from '../../src/cli/lab-config.js';
 import { CONNECTOR_MODULES } from '../../src/connectors/registry.js';
 import { fixedClock } from '../../src/core/clock.js';
-import { startLab, type Lab } from '../../src/lab/lab-server.js';
-import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { configFrom, injectFault, journal } from '../helpers/lab-config.js';
+import { suiteLab } from '../helpers/suite-lab.js';
 
 /*
  * "5xx retried for reads only", the read half, for every connector at once: the lab answers the
@@ -14,16 +13,10 @@ import { configFrom, injectFault, journal } from '../helpers/lab-config.js';
  */
 
 const clock = fixedClock('2026-11-23T12:00:00.000Z');
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ products: ALL_SIMULATORS, clock });
-});
-afterAll(async () => {
-  await lab.close();
-});
+const labOf = suiteLab({ clock });
 beforeEach(async () => {
-  await fetch(`${lab.url}/__lab/faults`, { method: 'DELETE' });
-  await fetch(`${lab.url}/__lab/requests`, { method: 'DELETE' });
+  await fetch(`${labOf().url}/__lab/faults`, { method: 'DELETE' });
+  await fetch(`${labOf().url}/__lab/requests`, { method: 'DELETE' });
 });
 
 describe('a read that meets a 5xx is sent again', () => {
@@ -31,10 +24,10 @@ describe('a read that meets a 5xx is sent again', () => {
     // The lab journals each simulator under its connector's id.
     const product = id;
     const waits: number[] = [];
-    const instance = module.create(configFrom(labConfigYaml(lab.url)), { clock, sleep: async (milliseconds) => void waits.push(milliseconds) });
-    await injectFault(lab.url, { product, method: 'GET', status: 503, count: 1 });
+    const instance = module.create(configFrom(labConfigYaml(labOf().url)), { clock, sleep: async (milliseconds) => void waits.push(milliseconds) });
+    await injectFault(labOf().url, { product, method: 'GET', status: 503, count: 1 });
     await instance.healthCheck();
-    const gets = (await journal(lab.url, { product, method: 'GET' })).map((entry) => ({ path: entry.path, status: entry.status }));
+    const gets = (await journal(labOf().url, { product, method: 'GET' })).map((entry) => ({ path: entry.path, status: entry.status }));
     expect(gets[0]!.status).toBe(503);
     expect(gets[1]).toEqual({ path: gets[0]!.path, status: 200 });
     expect(waits).toHaveLength(1);

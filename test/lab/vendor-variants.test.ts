@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { LAB_CREDENTIALS } from '../../src/lab/credentials.js';
-import { startLab, type Lab } from '../../src/lab/lab-server.js';
-import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { STORY } from '../../src/lab/scenario/index.js';
+import { suiteLab } from '../helpers/suite-lab.js';
 
 /*
  * Requests other clients of the real products send (their SDKs, the vendors' own examples) that
@@ -11,26 +10,20 @@ import { STORY } from '../../src/lab/scenario/index.js';
  */
 
 const clock = fixedClock('2026-11-23T12:00:00.000Z');
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ products: ALL_SIMULATORS, clock });
-});
-afterAll(async () => {
-  await lab.close();
-});
+const labOf = suiteLab({ clock });
 
 const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 
 describe('the lab answers vendor-contract variants', () => {
   it('Cisco XDR: a token for client_secret_post, and CTIA incidents through the IROH private-intel proxy', async () => {
-    const tokenResponse = await fetch(`${lab.url}/xdr/iroh/oauth2/token`, form({ grant_type: 'client_credentials', client_id: LAB_CREDENTIALS.xdr.clientId, client_secret: LAB_CREDENTIALS.xdr.clientSecret }));
+    const tokenResponse = await fetch(`${labOf().url}/xdr/iroh/oauth2/token`, form({ grant_type: 'client_credentials', client_id: LAB_CREDENTIALS.xdr.clientId, client_secret: LAB_CREDENTIALS.xdr.clientSecret }));
     expect(tokenResponse.status).toBe(200);
     const { access_token: token, expires_in: expiresIn } = (await tokenResponse.json()) as { access_token: string; expires_in: number };
     expect(expiresIn).toBe(600);
-    const refused = await fetch(`${lab.url}/xdr/iroh/oauth2/token`, form({ grant_type: 'client_credentials', client_id: LAB_CREDENTIALS.xdr.clientId, client_secret: 'wrong' }));
+    const refused = await fetch(`${labOf().url}/xdr/iroh/oauth2/token`, form({ grant_type: 'client_credentials', client_id: LAB_CREDENTIALS.xdr.clientId, client_secret: 'wrong' }));
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: string }).error).toBe('invalid_client');
-    const proxied = await fetch(`${lab.url}/xdr/iroh/private-intel/incident/search?query=*&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const proxied = await fetch(`${labOf().url}/xdr/iroh/private-intel/incident/search?query=*&limit=1`, { headers: { authorization: `Bearer ${token}` } });
     expect(proxied.status).toBe(200);
     expect(Number(proxied.headers.get('x-total-hits'))).toBeGreaterThan(1);
     expect(proxied.headers.get('x-next')).toMatch(/offset=1/);
@@ -38,9 +31,9 @@ describe('the lab answers vendor-contract variants', () => {
   });
 
   it('Secure Endpoint: OPTIONS on isolation says whether it can start, in the v1 envelope', async () => {
-    const guid = lab.context.host(STORY.victimHost)!.secureEndpoint!.connectorGuid;
+    const guid = labOf().context.host(STORY.victimHost)!.secureEndpoint!.connectorGuid;
     const basic = `Basic ${Buffer.from(`${LAB_CREDENTIALS.secureEndpoint.clientId}:${LAB_CREDENTIALS.secureEndpoint.apiKey}`).toString('base64')}`;
-    const response = await fetch(`${lab.url}/secure-endpoint/v1/computers/${guid}/isolation`, { method: 'OPTIONS', headers: { authorization: basic } });
+    const response = await fetch(`${labOf().url}/secure-endpoint/v1/computers/${guid}/isolation`, { method: 'OPTIONS', headers: { authorization: basic } });
     expect(response.status).toBe(200);
     expect(response.headers.get('allow')).toContain('PUT');
     expect(response.headers.get('x-ratelimit-limit')).toBe('3000');
@@ -49,16 +42,16 @@ describe('the lab answers vendor-contract variants', () => {
 
   it('Entra ID: the v1 token endpoint with resource=, and client_secret_basic on v2.0', async () => {
     const { tenantId, clientId, clientSecret, workspaceId } = LAB_CREDENTIALS.sentinel;
-    const v1 = await fetch(`${lab.url}/sentinel/login/${tenantId}/oauth2/token`, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, resource: 'https://api.loganalytics.io' }));
+    const v1 = await fetch(`${labOf().url}/sentinel/login/${tenantId}/oauth2/token`, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, resource: 'https://api.loganalytics.io' }));
     expect(v1.status).toBe(200);
     const token = ((await v1.json()) as { access_token: string }).access_token;
-    const query = await fetch(`${lab.url}/sentinel/loganalytics/v1/workspaces/${workspaceId}/query`, {
+    const query = await fetch(`${labOf().url}/sentinel/loganalytics/v1/workspaces/${workspaceId}/query`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'SecurityIncident | take 1', timespan: 'P7D' }),
     });
     expect(query.status).toBe(200);
-    const basic = await fetch(`${lab.url}/sentinel/login/${tenantId}/oauth2/v2.0/token`, {
+    const basic = await fetch(`${labOf().url}/sentinel/login/${tenantId}/oauth2/v2.0/token`, {
       ...form({ grant_type: 'client_credentials', scope: 'https://management.azure.com/.default' }),
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
     });

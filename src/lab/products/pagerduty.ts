@@ -291,11 +291,13 @@ function getIncident(request: LabRequest, context: LabContext): LabResponse {
   return json(200, { incident: presentIncident(incident, request) }, headers);
 }
 
-/** Writes need the acting user's e-mail in `From` (account-level API keys). */
-function fromHeaderProblem(request: LabRequest, headers: Record<string, string>): LabResponse | undefined {
+/** restGate for writes, which also need the acting user's e-mail in `From` (account-level API keys). */
+function restWriteGate(request: LabRequest, context: LabContext): { refused: LabResponse } | { headers: Record<string, string> } {
+  const gate = restGate(request, context);
+  if ('refused' in gate) return gate;
   const from = request.header('from')?.trim() ?? '';
-  if (/^[^@\s]+@[^@\s]+$/.test(from)) return undefined;
-  return restError(400, 'Invalid Input Provided', 2001, ['The From header must be the email address of a valid user.'], headers);
+  if (/^[^@\s]+@[^@\s]+$/.test(from)) return gate;
+  return { refused: restError(400, 'Invalid Input Provided', 2001, ['The From header must be the email address of a valid user.'], gate.headers) };
 }
 
 function presentService(request: LabRequest): Record<string, unknown> {
@@ -319,11 +321,9 @@ function listServices(request: LabRequest, context: LabContext): LabResponse {
 
 /** POST /incidents: `{incident: {type: 'incident', title, service: {id, type: 'service_reference'}, urgency?, incident_key?, body?}}`. */
 function createIncident(request: LabRequest, context: LabContext): LabResponse {
-  const gate = restGate(request, context);
+  const gate = restWriteGate(request, context);
   if ('refused' in gate) return gate.refused;
   const { headers } = gate;
-  const fromProblem = fromHeaderProblem(request, headers);
-  if (fromProblem !== undefined) return fromProblem;
   const incident = request.json<{ incident?: Record<string, unknown> }>()?.incident;
   const errors: string[] = [];
   if (typeof incident !== 'object' || incident === null) errors.push('Incident must be an object.');
@@ -383,11 +383,9 @@ function findIncident(context: LabContext, id: string | undefined): PagerDutyInc
 
 /** PUT /incidents/{id}: `{incident: {type: 'incident' | 'incident_reference', status?, title?, urgency?}}`. */
 function updateIncident(request: LabRequest, context: LabContext): LabResponse {
-  const gate = restGate(request, context);
+  const gate = restWriteGate(request, context);
   if ('refused' in gate) return gate.refused;
   const { headers } = gate;
-  const fromProblem = fromHeaderProblem(request, headers);
-  if (fromProblem !== undefined) return fromProblem;
   const incident = findIncident(context, request.params.id);
   if (incident === undefined) return restError(404, 'Not Found', 2100, [], headers);
   const update = request.json<{ incident?: Record<string, unknown> }>()?.incident;
@@ -401,11 +399,9 @@ function updateIncident(request: LabRequest, context: LabContext): LabResponse {
 
 /** PUT /incidents: bulk `{incidents: [{id, type, status}]}`; all or nothing. */
 function updateIncidents(request: LabRequest, context: LabContext): LabResponse {
-  const gate = restGate(request, context);
+  const gate = restWriteGate(request, context);
   if ('refused' in gate) return gate.refused;
   const { headers } = gate;
-  const fromProblem = fromHeaderProblem(request, headers);
-  if (fromProblem !== undefined) return fromProblem;
   const updates = request.json<{ incidents?: unknown }>()?.incidents;
   if (!Array.isArray(updates) || updates.length === 0 || updates.length > 250) {
     return restError(400, 'Invalid Input Provided', 2001, ['Incidents must be an array of 1 to 250 incident references.'], headers);
