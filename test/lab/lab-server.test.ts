@@ -100,6 +100,22 @@ describe('scenario world', () => {
     expect(JSON.stringify(first.inventory)).not.toBe(JSON.stringify(other.inventory));
   });
 
+  it('keeps the story the same under every seed; only the noise and the inventory vary', () => {
+    const storyOf = (seed: number) => {
+      const world = createWorld({ seed, now });
+      return {
+        world,
+        story: world.events.filter((event) => event.tag === 'story').map((event) => ({ ...event, id: undefined })),
+      };
+    };
+    const [first, second] = [storyOf(7), storyOf(8)];
+    expect(second.story).toEqual(first.story);
+    expect(second.world.incidents.find((incident) => incident.id === 'XDR-2026-001234')).toMatchObject({ severity: 'High' });
+    expect(second.world.inventory.current.filter((host) => host.tags.includes('crown-jewel')).map((host) => host.hostname)).toEqual([STORY.targetHost]);
+    const noise = (world: ReturnType<typeof createWorld>) => JSON.stringify(world.events.filter((event) => event.tag === 'noise'));
+    expect(noise(second.world)).not.toBe(noise(first.world));
+  });
+
   it('holds the XDR-2026-001234 story in the hours before the lab started', () => {
     const world = createWorld({ now });
     const story = world.events.filter((event) => event.tag === 'story');

@@ -206,6 +206,18 @@ describe('HttpClient: retries', () => {
     }
   });
 
+  it('never re-sends a POST whose 2xx reply could not be read (not JSON, or not the expected shape)', async () => {
+    for (const reply of [{ status: 201, body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } }, { status: 201, json: { result: 'not an object' } }]) {
+      const server = await serve(() => reply);
+      const { client, waits } = clientFor(server.url);
+      const error = await rejectionOf(client.post('/api/now/table/incident', { json: { short_description: 't' }, schema: z.object({ result: z.object({ sys_id: z.string() }) }) }));
+      expect(error).toBeInstanceOf(ConnectorInvalidResponseError);
+      expect((error as ConnectorInvalidResponseError).status).toBe(201);
+      expect(server.journal).toHaveLength(1);
+      expect(waits).toEqual([]);
+    }
+  });
+
   it('never re-sends PUT, PATCH or DELETE without idempotent', async () => {
     const server = await serve(() => ({ status: 503, json: {} }));
     const { client } = clientFor(server.url);
