@@ -74,6 +74,13 @@ export class Faults {
     this.#faults.length = 0;
   }
 
+  /** Disarms one fault by id; false when none is armed under it. */
+  remove(id: string): boolean {
+    const index = this.#faults.findIndex((fault) => fault.id === id);
+    if (index >= 0) this.#faults.splice(index, 1);
+    return index >= 0;
+  }
+
   /** The fault for this request, counting it as used (a fault with `count` retires when spent). */
   take(product: string, method: string, path: string): Fault | undefined {
     const index = this.#faults.findIndex(

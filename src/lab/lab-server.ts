@@ -155,8 +155,10 @@ export async function startLab(options: LabOptions): Promise<Lab> {
           products: Object.fromEntries(mounted.map(({ module }) => [module.product, `${baseUrl}${module.prefix}`])),
         });
       case 'GET /__lab/requests': {
+        const named = url.searchParams.get('product');
         const filter = {
-          ...(url.searchParams.get('product') === null ? {} : { product: url.searchParams.get('product')! }),
+          // Any name a fault accepts (`secure-endpoint`, `/fmc`) selects the same product; unknown names select nothing.
+          ...(named === null ? {} : { product: productNamed(named)?.product ?? named }),
           ...(url.searchParams.get('method') === null ? {} : { method: url.searchParams.get('method')! }),
           ...(url.searchParams.get('path') === null ? {} : { path: url.searchParams.get('path')! }),
         };
@@ -192,8 +194,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         context.inventoryPhase = phase;
         return json(200, { inventoryPhase: phase, hosts: context.hosts().length });
       }
-      default:
+      default: {
+        const single = /^DELETE \/__lab\/faults\/([^/]+)$/.exec(route);
+        if (single !== null) {
+          const removed = faults.remove(decodeURIComponent(single[1]!));
+          return removed ? json(200, { removed: single[1] }) : json(404, { error: 'not_found', message: `no armed fault ${single[1]}` });
+        }
         return json(404, { error: 'not_found', message: `unknown lab endpoint ${route}` });
+      }
     }
   }
 

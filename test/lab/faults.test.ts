@@ -44,6 +44,17 @@ describe('lab fault injection', () => {
     expect((await inject({ product: 'nonsense', status: 500 })).status).toBe(400);
   });
 
+  it('disarms one fault by id, and filters the journal by any product name', async () => {
+    const created = (await (await inject({ product: 'secure-endpoint', status: 500 })).json()) as { id: string };
+    expect((await secureEndpointVersion()).status).toBe(500);
+    expect((await fetch(`${lab.url}/__lab/faults/${created.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await secureEndpointVersion()).status).toBe(200);
+    expect((await fetch(`${lab.url}/__lab/faults/${created.id}`, { method: 'DELETE' })).status).toBe(404);
+    const byIntegrationName = (await (await fetch(`${lab.url}/__lab/requests?product=secure-endpoint`)).json()) as { requests: Array<{ product: string; status: number }> };
+    expect(byIntegrationName.requests.map((entry) => entry.status)).toEqual([500, 200]);
+    expect(byIntegrationName.requests.every((entry) => entry.product === 'secure_endpoint')).toBe(true);
+  });
+
   it('accepts retry_after and latency_ms spellings, and a Retry-After HTTP date', async () => {
     expect((await inject({ product: 'secure_endpoint', path: '/v1/version', status: 429, retry_after: 4, count: 1 })).status).toBe(201);
     expect((await secureEndpointVersion()).headers.get('retry-after')).toBe('4');
