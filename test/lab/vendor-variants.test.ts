@@ -40,6 +40,40 @@ describe('the lab answers vendor-contract variants', () => {
     expect(((await response.json()) as { version: string; data: { available: boolean; status: string } })).toMatchObject({ version: 'v1.2.0', data: { available: true, status: 'not_isolated' } });
   });
 
+  it('Secure Firewall: blocks through a rule literal and through a network group, each read back, each leaving a deployment pending', async () => {
+    const { username, password, domainUuid } = LAB_CREDENTIALS.secureFirewall;
+    const generated = await fetch(`${labOf().url}/fmc/api/fmc_platform/v1/auth/generatetoken`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
+    expect(generated.status).toBe(204);
+    const headers = { 'x-auth-access-token': generated.headers.get('x-auth-access-token')!, 'content-type': 'application/json' };
+    const config = `${labOf().url}/fmc/api/fmc_config/v1/domain/${domainUuid}`;
+    const fmc = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${config}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const policy = (await fmc('GET', '/policy/accesspolicies')).body.items[0].id as string;
+
+    const literalRule = await fmc('POST', `/policy/accesspolicies/${policy}/accessrules?section=mandatory`, {
+      type: 'AccessRule', name: 'Block 198.51.100.7', action: 'BLOCK', enabled: true,
+      destinationNetworks: { literals: [{ type: 'Host', value: '198.51.100.7' }] },
+    });
+    expect(literalRule.status).toBe(201);
+    expect((await fmc('GET', `/policy/accesspolicies/${policy}/accessrules/${literalRule.body.id}`)).body.destinationNetworks).toEqual({ objects: [], literals: [{ type: 'Host', value: '198.51.100.7' }] });
+    expect((await fmc('POST', `/policy/accesspolicies/${policy}/accessrules`, { type: 'AccessRule', name: 'Bad', action: 'BLOCK', destinationNetworks: { literals: [{ type: 'Host', value: 'not-an-ip' }] } })).status).toBe(400);
+
+    const host = await fmc('POST', '/object/hosts', { type: 'Host', name: 'SOAR-185.220.101.5', value: '185.220.101.5' });
+    const group = await fmc('POST', '/object/networkgroups', { type: 'NetworkGroup', name: 'SOAR-BLOCKS', objects: [{ type: 'Host', id: host.body.id }], literals: [{ type: 'Network', value: '203.0.113.0/24' }] });
+    expect(group.status).toBe(201);
+    const groupRule = await fmc('POST', `/policy/accesspolicies/${policy}/accessrules`, { type: 'AccessRule', name: 'Block SOAR group', action: 'BLOCK', destinationNetworks: { objects: [{ type: 'NetworkGroup', id: group.body.id }] } });
+    expect(groupRule.status).toBe(201);
+    expect(groupRule.body.destinationNetworks.objects).toEqual([{ id: group.body.id, type: 'NetworkGroup', name: 'SOAR-BLOCKS' }]);
+    const updated = await fmc('PUT', `/object/networkgroups/${group.body.id}`, { id: group.body.id, type: 'NetworkGroup', name: 'SOAR-BLOCKS', objects: [{ type: 'Host', id: host.body.id }], literals: [{ type: 'Network', value: '203.0.113.0/24' }, { type: 'Host', value: '192.0.2.66' }] });
+    expect(updated.status).toBe(200);
+    expect((await fmc('GET', `/object/networkgroups/${group.body.id}`)).body.literals).toContainEqual({ type: 'Host', value: '192.0.2.66' });
+    expect((await fmc('GET', '/object/networkgroups?expanded=true')).body.items.map((item: { name: string }) => item.name)).toContain('SOAR-BLOCKS');
+    expect((await fmc('POST', '/object/networkgroups', { type: 'NetworkGroup', name: 'SOAR-BLOCKS', literals: [{ type: 'Host', value: '192.0.2.1' }] })).status).toBe(400);
+    expect((await fmc('GET', '/deployment/deployabledevices?expanded=true')).body.items.length).toBeGreaterThan(0);
+  });
+
   it('Entra ID: the v1 token endpoint with resource=, and client_secret_basic on v2.0', async () => {
     const { tenantId, clientId, clientSecret, workspaceId } = LAB_CREDENTIALS.sentinel;
     const v1 = await fetch(`${labOf().url}/sentinel/login/${tenantId}/oauth2/token`, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, resource: 'https://api.loganalytics.io' }));
