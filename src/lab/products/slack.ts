@@ -494,7 +494,9 @@ export function createSlackSimulator(options: SlackSimulatorOptions = {}): LabPr
     const parsed = parseArguments(request);
     if ('invalid' in parsed) return fail(parsed.invalid);
     const { args } = parsed;
-    const token = authorizationToken(request) ?? stringArgument(args, 'token');
+    // Slack reads a token from the Authorization header or a form/query `token`, never from a JSON body.
+    const jsonBody = (request.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+    const token = authorizationToken(request) ?? (jsonBody ? (request.query.get('token') ?? undefined) : stringArgument(args, 'token'));
     if (method !== 'api.test') {
       if (token === undefined) return fail('not_authed');
       if (token !== LAB_CREDENTIALS.slack.botToken) return fail('invalid_auth');
