@@ -8,6 +8,7 @@ import { ProductRouter } from './lab-router.js';
 import { Faults, faultSchema, retryAfterSeconds } from './faults.js';
 import { Journal, bodyDigest } from './journal.js';
 import { createWorld, type LabWorld } from './scenario/index.js';
+import { LAB_CREDENTIALS } from './credentials.js';
 
 export interface LabOptions {
   /** Scenario seed (default 2026): the same seed always gives the same world. */
@@ -34,6 +35,8 @@ export interface Lab {
   faults: Faults;
   /** Product name → prefix. */
   products: Record<string, string>;
+  /** Product name → API family → base URL, for products whose families live on separate hosts in real life. */
+  endpoints: Record<string, Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -153,7 +156,12 @@ export async function startLab(options: LabOptions): Promise<Lab> {
           startedAt: world.startedAt.toISOString(),
           inventoryPhase: context.inventoryPhase,
           products: Object.fromEntries(mounted.map(({ module }) => [module.product, `${baseUrl}${module.prefix}`])),
+          endpoints: endpointUrls(),
+          credentials: `${baseUrl}/__lab/credentials`,
         });
+      case 'GET /__lab/credentials':
+        // The lab's own credentials (what `lab init` writes into config): they open nothing but the simulators.
+        return json(200, LAB_CREDENTIALS);
       case 'GET /__lab/requests': {
         const named = url.searchParams.get('product');
         const filter = {
@@ -205,6 +213,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     }
   }
 
+  function endpointUrls(): Record<string, Record<string, string>> {
+    return Object.fromEntries(
+      mounted
+        .filter(({ module }) => module.endpoints !== undefined)
+        .map(({ module }) => [module.product, Object.fromEntries(Object.entries(module.endpoints!).map(([family, path]) => [family, `${baseUrl}${module.prefix}${path}`]))]),
+    );
+  }
+
   /** The mounted simulator a fault names: its product (`secure_endpoint`), integration name (`secure-endpoint`, `cisco-xdr`) or prefix (`/fmc`). */
   function productNamed(name: string): LabProductModule | undefined {
     const wanted = name.trim().toLowerCase();
@@ -233,6 +249,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     journal,
     faults,
     products: Object.fromEntries(mounted.map(({ module }) => [module.product, module.prefix])),
+    endpoints: endpointUrls(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -28,6 +28,8 @@ describe('defenseclaw lab serve / lab init', () => {
     const announced = JSON.parse(firstLine) as { url: string; port: number; products: Record<string, string> };
     expect(announced.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(announced.products.secure_endpoint).toBe(`${announced.url}/secure-endpoint`);
+    expect(firstLine).toContain(`"events":"${announced.url}/pagerduty/events"`);
+    expect(firstLine).toContain(`"credentials":"${announced.url}/__lab/credentials"`);
     expect(JSON.parse(readFileSync(join(home.home, 'lab.json'), 'utf8'))).toMatchObject({ url: announced.url });
     const info = (await (await fetch(`${announced.url}/__lab`)).json()) as any;
     expect(info.url).toBe(announced.url);

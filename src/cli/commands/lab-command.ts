@@ -47,7 +47,9 @@ export function labCommand(context: CommandContext): Command {
       const labFile = join(runtime.paths.home, 'lab.json');
       const startedAt = runtime.clock.now().toISOString();
       writeFileAtomic(labFile, `${JSON.stringify({ url: lab.url, pid: process.pid, seed, startedAt }, null, 2)}\n`, 0o644);
-      context.io.stdout.write(`${JSON.stringify({ url: lab.url, port: lab.port, seed, products: Object.fromEntries(Object.entries(lab.products).map(([name, prefix]) => [name, `${lab.url}${prefix}`])) })}\n`);
+      context.io.stdout.write(
+        `${JSON.stringify({ url: lab.url, port: lab.port, seed, products: Object.fromEntries(Object.entries(lab.products).map(([name, prefix]) => [name, `${lab.url}${prefix}`])), endpoints: lab.endpoints, credentials: `${lab.url}/__lab/credentials` })}\n`,
+      );
       printNote(context.io, `lab listening on ${lab.url} (Ctrl-C to stop); next: defenseclaw lab init`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

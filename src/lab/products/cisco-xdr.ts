@@ -469,6 +469,8 @@ function validObservables(body: unknown): body is Observable[] {
 export const ciscoXdrSimulator: LabProductModule = {
   product: PRODUCT,
   prefix: PREFIX,
+  // IROH (visibility), CTIA (private intel) and Conure live on three hosts in real life, all here.
+  endpoints: { iroh: '', private_intel: '', conure: '' },
   errorResponse(status, message, request) {
     const response = errorBody(status, message, request);
     return { ...response, headers: { ...response.headers, 'X-Ratelimit-Org-Limit': String(ORG_LIMIT) } };

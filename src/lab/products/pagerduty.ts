@@ -425,6 +425,7 @@ function updateIncidents(request: LabRequest, context: LabContext): LabResponse 
 export const pagerdutySimulator: LabProductModule = {
   product: PRODUCT,
   prefix: '/pagerduty',
+  endpoints: { events: '/events', rest: '/api' },
   register(router) {
     router.post('/events/v2/enqueue', enqueue);
     router.get('/api/incidents', listIncidents);

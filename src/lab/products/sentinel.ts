@@ -78,6 +78,7 @@ interface SentinelState {
 export const sentinelSimulator: LabProductModule = {
   product: PRODUCT,
   prefix: '/sentinel',
+  endpoints: { entra_login: '/login', management: '/management', log_analytics: '/loganalytics' },
   register(router: ProductRouter, context: LabContext) {
     const credentials = LAB_CREDENTIALS.sentinel;
     const state = () => context.state<SentinelState>(PRODUCT, () => ({ incidents: deriveIncidents(context) }));

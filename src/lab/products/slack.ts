@@ -507,6 +507,7 @@ export function createSlackSimulator(options: SlackSimulatorOptions = {}): LabPr
   return {
     product: PRODUCT,
     prefix: '/slack',
+    endpoints: { web_api: '/api/' },
     register(router, context) {
       router.post('/api/:method', callMethod);
       router.get('/api/:method', callMethod);
