@@ -74,6 +74,32 @@ describe('the lab answers vendor-contract variants', () => {
     expect((await fmc('GET', '/deployment/deployabledevices?expanded=true')).body.items.length).toBeGreaterThan(0);
   });
 
+  it('CrowdStrike: the legacy Detects API pages detections, summarises them and changes their status', async () => {
+    const issued = await fetch(`${labOf().url}/crowdstrike/oauth2/token`, form({ client_id: LAB_CREDENTIALS.crowdstrike.clientId, client_secret: LAB_CREDENTIALS.crowdstrike.clientSecret }));
+    const headers = { authorization: `Bearer ${((await issued.json()) as { access_token: string }).access_token}`, 'content-type': 'application/json' };
+    const falcon = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${labOf().url}/crowdstrike${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const ids: string[] = [];
+    for (let offset = 0; ; offset += 2) {
+      const page = await falcon('GET', `/detects/queries/detects/v1?limit=2&offset=${offset}`);
+      expect(page.status).toBe(200);
+      ids.push(...page.body.resources);
+      if (offset + 2 >= page.body.meta.pagination.total) break;
+    }
+    expect(ids.length).toBeGreaterThan(4);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^ldt:[0-9a-f]{32}:\d+$/.test(id))).toBe(true);
+    const summaries = await falcon('POST', '/detects/entities/summaries/GET/v1', { ids: ids.slice(0, 3) });
+    expect(summaries.body.resources).toHaveLength(3);
+    expect(summaries.body.resources[0]).toMatchObject({ detection_id: ids[0], status: 'new', device: { device_id: expect.any(String) }, behaviors: [expect.objectContaining({ tactic_id: expect.stringMatching(/^TA\d{4}$/) })] });
+    expect((await falcon('PATCH', '/detects/entities/detects/v2', { ids: [ids[0]], status: 'in_progress' })).status).toBe(200);
+    const progressing = await falcon('GET', `/detects/queries/detects/v1?filter=${encodeURIComponent("status:'in_progress'")}`);
+    expect(progressing.body.resources).toEqual([ids[0]]);
+    expect((await falcon('PATCH', '/detects/entities/detects/v2', { ids: [ids[0]], status: 'snoozed' })).status).toBe(400);
+  });
+
   it('Entra ID: the v1 token endpoint with resource=, and client_secret_basic on v2.0', async () => {
     const { tenantId, clientId, clientSecret, workspaceId } = LAB_CREDENTIALS.sentinel;
     const v1 = await fetch(`${labOf().url}/sentinel/login/${tenantId}/oauth2/token`, form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, resource: 'https://api.loganalytics.io' }));

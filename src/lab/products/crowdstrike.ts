@@ -11,7 +11,8 @@ import { stableHex, type LabHost, type ScenarioEvent } from '../scenario/index.j
  * {meta, resources, errors} envelope on every answer, X-Cs-Traceid / X-Cs-Region and
  * X-RateLimit-* headers, FQL filters, offset pagination (the first 10,000 devices), scroll paging
  * (opaque `offset` token) and the combined alerts endpoint's `after` cursor, Hosts and Alerts v2
- * endpoints, and containment that changes device status. Everything shown is derived from the lab world.
+ * endpoints (and the legacy Detects API over the same alerts), and containment that changes device
+ * status. Everything shown is derived from the lab world.
  */
 
 const PRODUCT = 'crowdstrike';
@@ -43,6 +44,8 @@ interface CrowdStrikeState {
   containment: Map<string, { target: 'contained' | 'normal'; effectiveAtMs: number }>;
   hidden: Set<string>;
   alertStatus: Map<string, string>;
+  /** Status of legacy detections (Detects API), by detection id. */
+  detectionStatus: Map<string, string>;
 }
 
 const SEVERITY_SCORE: Record<ScenarioEvent['severity'], number> = { info: 10, low: 30, medium: 50, high: 70, critical: 90 };
@@ -82,7 +85,7 @@ export const crowdStrikeSimulator: LabProductModule = {
   prefix: '/crowdstrike',
   register(router: ProductRouter, context: LabContext) {
     const state = () =>
-      context.state<CrowdStrikeState>(PRODUCT, () => ({ containment: new Map(), hidden: new Set(), alertStatus: new Map() }));
+      context.state<CrowdStrikeState>(PRODUCT, () => ({ containment: new Map(), hidden: new Set(), alertStatus: new Map(), detectionStatus: new Map() }));
     const cid = stableHex(context.world.seed, 'crowdstrike:cid', 32);
 
     router.post('/oauth2/token', (request) => {
@@ -393,6 +396,45 @@ export const crowdStrikeSimulator: LabProductModule = {
       }),
     );
 
+    // ---- The legacy Detects API (§6.6): one detection per alert, with the alert as its one behavior.
+    const detections = (): Entity[] => alerts().map((alert) => detectionEntity(alert, state()));
+    router.get(
+      '/detects/queries/detects/v1',
+      guarded((request, rate) => {
+        const page = queryPage(request, detections(), DETECTION_FIELDS, 'last_behavior.desc', MAX_QUERY_LIMIT);
+        if ('error' in page) return envelope(400, [], { errors: [{ code: 400, message: page.error }], headers: rate });
+        return envelope(200, page.items.map((detection) => detection.detection_id), { pagination: page.pagination, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+    router.post(
+      '/detects/entities/summaries/GET/v1',
+      guarded((request, rate) => {
+        const ids = idList(request.json(), 'ids', 1000);
+        if (typeof ids === 'string') return envelope(400, [], { errors: [{ code: 400, message: ids }], headers: rate });
+        const byId = new Map(detections().map((detection) => [detection.detection_id as string, detection]));
+        const found = ids.map((id) => byId.get(id)).filter((detection): detection is Entity => detection !== undefined);
+        const errors = ids.filter((id) => !byId.has(id)).map((id) => ({ code: 404, message: `Detection not found: ${id}` }));
+        return envelope(found.length === 0 && errors.length > 0 ? 404 : 200, found, { errors, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+    router.patch(
+      '/detects/entities/detects/v2',
+      guarded((request, rate) => {
+        const body = request.json<{ ids?: unknown; status?: unknown }>();
+        const ids = idList(body, 'ids', 1000);
+        if (typeof ids === 'string') return envelope(400, [], { errors: [{ code: 400, message: ids }], headers: rate });
+        const status = body?.status;
+        if (status !== undefined && (typeof status !== 'string' || !DETECTION_STATUSES.includes(status))) {
+          return envelope(400, [], { errors: [{ code: 400, message: `status must be one of ${DETECTION_STATUSES.join(', ')}` }], headers: rate });
+        }
+        const known = new Set(detections().map((detection) => detection.detection_id as string));
+        const missing = ids.filter((id) => !known.has(id));
+        if (missing.length > 0) return envelope(404, [], { errors: missing.map((id) => ({ code: 404, message: `Detection not found: ${id}` })), headers: rate });
+        if (typeof status === 'string') for (const id of ids) state().detectionStatus.set(id, status);
+        return envelope(200, [], { headers: rate, poweredBy: 'detectsapi', writes: ids.length });
+      }),
+    );
+
     router.patch(
       '/alerts/entities/alerts/v3',
       guarded((request, rate) => {
@@ -485,6 +527,55 @@ function readScrollToken(token: string): ScrollCursor | undefined {
   } catch {
     return undefined;
   }
+}
+
+const DETECTION_STATUSES = ['new', 'in_progress', 'true_positive', 'false_positive', 'ignored', 'closed', 'reopened'];
+
+/** A legacy detection (`ldt:<device id>:<indicator>`) made of one alert, shaped as the Detects API's summaries. */
+function detectionEntity(alert: Entity, state: CrowdStrikeState): Entity {
+  const compositeId = alert.composite_id as string;
+  const [, , deviceId = '', indicator = ''] = compositeId.split(':');
+  const detectionId = `ldt:${deviceId}:${indicator.split('-')[0]}`;
+  const device = alert.device as Entity;
+  const behavior = {
+    behavior_id: indicator.split('-')[1] ?? indicator,
+    device_id: deviceId,
+    timestamp: alert.timestamp,
+    filename: alert.filename,
+    filepath: alert.filepath,
+    cmdline: alert.cmdline,
+    sha256: alert.sha256,
+    user_name: alert.user_name,
+    scenario: 'attacker_methodology',
+    objective: 'Falcon Detection Method',
+    tactic: alert.tactic,
+    tactic_id: alert.tactic_id,
+    technique: alert.technique,
+    technique_id: alert.technique_id,
+    display_name: alert.display_name,
+    description: alert.description,
+    severity: alert.severity,
+    confidence: alert.confidence,
+    ...(alert.parent_details === undefined ? {} : { parent_details: { parent_cmdline: (alert.parent_details as Entity).filename } }),
+  };
+  return {
+    cid: alert.cid,
+    created_timestamp: alert.created_timestamp,
+    detection_id: detectionId,
+    device,
+    behaviors: [behavior],
+    email_sent: false,
+    first_behavior: alert.timestamp,
+    last_behavior: alert.timestamp,
+    max_confidence: alert.confidence,
+    max_severity: alert.severity,
+    max_severity_displayname: alert.severity_name,
+    show_in_ui: true,
+    status: state.detectionStatus.get(detectionId) ?? 'new',
+    hostinfo: { domain: device.machine_domain },
+    seconds_to_triaged: 0,
+    seconds_to_resolved: 0,
+  };
 }
 
 /** `{ids: [...]}`-style bodies: a non-empty string list of at most `max` items, or an error message. */
@@ -630,6 +721,21 @@ const ALERT_FIELDS: Record<string, FieldType> = {
   filename: 'string',
   sha256: 'string',
   user_name: 'string',
+  'device.device_id': 'string',
+  'device.hostname': 'string',
+  'device.local_ip': 'string',
+  'device.platform_name': 'string',
+};
+
+const DETECTION_FIELDS: Record<string, FieldType> = {
+  detection_id: 'string',
+  status: 'string',
+  max_severity: 'number',
+  max_severity_displayname: 'string',
+  max_confidence: 'number',
+  first_behavior: 'date',
+  last_behavior: 'date',
+  created_timestamp: 'date',
   'device.device_id': 'string',
   'device.hostname': 'string',
   'device.local_ip': 'string',
@@ -785,7 +891,7 @@ function queryPage(
     return String(value ?? '').toLowerCase();
   };
   // Ties broken by the record id, so pages never overlap. Keys are computed once per record.
-  const idOf = (record: Entity) => String(record.device_id ?? record.composite_id ?? '');
+  const idOf = (record: Entity) => String(record.device_id ?? record.composite_id ?? record.detection_id ?? '');
   const sorted = filtered
     .map((record) => ({ record, key: sortKey(record), id: idOf(record) }))
     .sort((a, b) => {
