@@ -10,7 +10,7 @@ import { parseDuration } from '../core/duration.js';
 import { DEFAULT_REDACT_PATHS, createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { loadCatalog, type ToolCatalog } from '../connectors/catalog/index.js';
 import type { ConnectorInstance, ConnectorModule } from '../connectors/connector.js';
-import { connectorDependencies } from '../connectors/registry.js';
+import { createConnector } from '../connectors/registry.js';
 import { ToolRegistry } from '../gateway/tool-registry.js';
 import { Gateway } from '../gateway/gateway.js';
 import { AgentRunner } from '../agents/runner/agent-runner.js';
@@ -208,12 +208,11 @@ export class Runtime {
           { code: 'integration_not_configured', exitCode: 2 },
         );
       }
-      const dependencies = connectorDependencies(module, this.catalog(), {
+      instance = createConnector(module, this.config().config, this.catalog(), {
         clock: this.clock,
         logger: this.logger(),
         ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
       });
-      instance = module.create(this.config().config, dependencies);
       this.#connectors.set(module.id, instance);
     }
     return instance;

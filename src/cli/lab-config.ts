@@ -7,6 +7,11 @@ const HEADER = ` DefenseClaw configuration for the embedded lab at %URL%
  pointed at the lab. The credentials are the lab's own: they open nothing but the simulators on
  loopback. Run \`defenseclaw config init\` for real products.`;
 
+/** Whether a config file's text is one `lab init` wrote (its header says so): pointing it at another lab loses nothing. */
+export function isLabConfig(text: string): boolean {
+  return /^# Written by `defenseclaw lab init`/m.test(text.split('\n').slice(0, 6).join('\n'));
+}
+
 /**
  * The config.yaml `lab init` writes: the `config init` template (so both stay one file with the
  * same keys and comments) with every connector and Slack pointed at the lab at `url` and the lab's

@@ -2,7 +2,7 @@ import type PQueue from 'p-queue';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { CircuitBreaker } from './http/index.js';
+import { unverifiedTlsFetch, type CircuitBreaker } from './http/index.js';
 import type { AnyTool, ConnectorId } from './tool.js';
 
 /** I/O a connector is built with: all injected, so tests and the lab need no module mocking. */
@@ -75,6 +75,15 @@ export function healthFromHeaders(headers: Headers, detail: string, limitNames: 
 
 /** The dependencies an HttpClient takes (clock, fetch, sleep, logger, queue, breaker, timeout). */
 export type HttpDependencies = Pick<ConnectorDependencies, 'clock' | 'fetch' | 'sleep' | 'logger' | 'queue' | 'breaker' | 'timeoutMs'>;
+
+/**
+ * The dependencies with the fetch a product's `verify_tls` asks for: the injected fetch when there
+ * is one (tests, the lab), else, with verification off, one that accepts the product's certificate.
+ */
+export function withTlsVerification(dependencies: ConnectorDependencies, verifyTls: boolean): ConnectorDependencies {
+  if (verifyTls || dependencies.fetch !== undefined) return dependencies;
+  return { ...dependencies, fetch: unverifiedTlsFetch() };
+}
 
 /** The dependencies an HttpClient takes, from a connector's (one place, not a spread per client). */
 export function httpDependencies(dependencies: ConnectorDependencies): HttpDependencies {

@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ToolCatalog } from './catalog/index.js';
-import type { ConnectorDependencies, ConnectorModule } from './connector.js';
+import type { Config } from '../config/schema.js';
+import type { ConnectorDependencies, ConnectorInstance, ConnectorModule } from './connector.js';
 import { CircuitBreaker, createConnectorQueue } from './http/index.js';
 import { ciscoXdrConnector } from './cisco_xdr/index.js';
 import { crowdStrikeConnector } from './crowdstrike/index.js';
@@ -52,6 +53,27 @@ export function connectorDependencies(module: ConnectorModule, catalog: ToolCata
       ...(rateLimit.interval_cap === undefined || rateLimit.interval_ms === 0 ? {} : { intervalCap: rateLimit.interval_cap, intervalMs: rateLimit.interval_ms }),
     }),
     breaker: new CircuitBreaker({ clock: shared.clock }),
+  };
+}
+
+/**
+ * The connector of a module for a config, built with its dependencies (queue, breaker) and with
+ * each tool that has its own `rate_limit` in the catalog running through that tool's queue. Build
+ * once per process and reuse, so limits hold across all callers.
+ */
+export function createConnector(module: ConnectorModule, config: Config, catalog: ToolCatalog, shared: SharedDependencies): ConnectorInstance {
+  const instance = module.create(config, connectorDependencies(module, catalog, shared));
+  return {
+    ...instance,
+    tools: instance.tools.map((tool) => {
+      const limit = catalog.tools.get(tool.id)?.rate_limit;
+      if (limit === undefined) return tool;
+      const queue = createConnectorQueue({
+        concurrency: limit.concurrency,
+        ...(limit.interval_cap === undefined || limit.interval_ms === 0 ? {} : { intervalCap: limit.interval_cap, intervalMs: limit.interval_ms }),
+      });
+      return { ...tool, handler: (input, context) => queue.add(() => tool.handler(input, context), context.signal === undefined ? {} : { signal: context.signal }) };
+    }),
   };
 }
 

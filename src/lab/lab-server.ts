@@ -5,9 +5,10 @@ import { LabContext, type InventoryPhase } from './lab-context.js';
 import { createLabRequest, json, type LabRequest, type LabResponse } from './lab-http.js';
 import type { LabProductModule } from './lab-product.js';
 import { ProductRouter } from './lab-router.js';
-import { Faults, faultSchema } from './faults.js';
+import { Faults, faultSchema, retryAfterSeconds } from './faults.js';
 import { Journal, bodyDigest } from './journal.js';
 import { createWorld, type LabWorld } from './scenario/index.js';
+import { LAB_CREDENTIALS } from './credentials.js';
 
 export interface LabOptions {
   /** Scenario seed (default 2026): the same seed always gives the same world. */
@@ -34,6 +35,8 @@ export interface Lab {
   faults: Faults;
   /** Product name → prefix. */
   products: Record<string, string>;
+  /** Product name → API family → base URL, for products whose families live on separate hosts in real life. */
+  endpoints: Record<string, Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     }
     if (fault?.status !== undefined) {
       outcome = fault.body !== undefined ? json(fault.status, fault.body) : target.module.errorResponse(fault.status, 'injected fault', labRequest);
-      if (fault.retryAfter !== undefined) outcome = { ...outcome, headers: { ...outcome.headers, 'retry-after': String(fault.retryAfter) } };
+      const waitSeconds = retryAfterSeconds(fault.retryAfter, clock.now().getTime());
+      const productHeaders = fault.status === 429 ? (target.module.rateLimitHeaders?.(waitSeconds, labRequest, context) ?? {}) : {};
+      outcome = { ...outcome, headers: { ...outcome.headers, ...productHeaders, ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }) } };
     } else {
       const matched = target.router.match(method, path);
       if (matched === undefined) outcome = target.module.errorResponse(404, `Not Found: ${method} ${path}`, labRequest);
@@ -114,6 +119,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         }
       }
     }
+    if (fault?.headers !== undefined) outcome = { ...outcome, headers: { ...outcome.headers, ...fault.headers } };
     journal.record(entry(target.module.product, method, url, rawBody, outcome.status, started, faultId));
     if (latencyOut > 0) await new Promise((resolve) => setTimeout(resolve, latencyOut));
     send(response, outcome);
@@ -150,10 +156,17 @@ export async function startLab(options: LabOptions): Promise<Lab> {
           startedAt: world.startedAt.toISOString(),
           inventoryPhase: context.inventoryPhase,
           products: Object.fromEntries(mounted.map(({ module }) => [module.product, `${baseUrl}${module.prefix}`])),
+          endpoints: endpointUrls(),
+          credentials: `${baseUrl}/__lab/credentials`,
         });
+      case 'GET /__lab/credentials':
+        // The lab's own credentials (what `lab init` writes into config): they open nothing but the simulators.
+        return json(200, LAB_CREDENTIALS);
       case 'GET /__lab/requests': {
+        const named = url.searchParams.get('product');
         const filter = {
-          ...(url.searchParams.get('product') === null ? {} : { product: url.searchParams.get('product')! }),
+          // Any name a fault accepts (`secure-endpoint`, `/fmc`) selects the same product; unknown names select nothing.
+          ...(named === null ? {} : { product: productNamed(named)?.product ?? named }),
           ...(url.searchParams.get('method') === null ? {} : { method: url.searchParams.get('method')! }),
           ...(url.searchParams.get('path') === null ? {} : { path: url.searchParams.get('path')! }),
         };
@@ -167,10 +180,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       case 'POST /__lab/faults': {
         const parsed = faultSchema.safeParse(body());
         if (!parsed.success) return json(400, { error: 'invalid_fault', message: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ') });
-        if (!mounted.some(({ module }) => module.product === parsed.data.product)) {
-          return json(400, { error: 'invalid_fault', message: `unknown product ${parsed.data.product}; products: ${mounted.map(({ module }) => module.product).join(', ')}` });
+        const module = productNamed(parsed.data.product);
+        if (module === undefined) {
+          return json(400, { error: 'invalid_fault', message: `unknown product ${parsed.data.product}; products: ${mounted.map(({ module: candidate }) => candidate.product).join(', ')}` });
         }
-        return json(201, faults.add(parsed.data));
+        // A full lab path (/secure-endpoint/v1/...) names the same requests as the path below the prefix.
+        const path = parsed.data.path;
+        const below = path !== undefined && (path === module.prefix || path.startsWith(`${module.prefix}/`)) ? path.slice(module.prefix.length) || '/' : path;
+        return json(201, faults.add({ ...parsed.data, product: module.product, ...(below === undefined ? {} : { path: below }) }));
       }
       case 'DELETE /__lab/faults':
         faults.clear();
@@ -185,9 +202,36 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         context.inventoryPhase = phase;
         return json(200, { inventoryPhase: phase, hosts: context.hosts().length });
       }
-      default:
+      default: {
+        const single = /^DELETE \/__lab\/faults\/([^/]+)$/.exec(route);
+        if (single !== null) {
+          const removed = faults.remove(decodeURIComponent(single[1]!));
+          return removed ? json(200, { removed: single[1] }) : json(404, { error: 'not_found', message: `no armed fault ${single[1]}` });
+        }
         return json(404, { error: 'not_found', message: `unknown lab endpoint ${route}` });
+      }
     }
+  }
+
+  function endpointUrls(): Record<string, Record<string, string>> {
+    return Object.fromEntries(
+      mounted
+        .filter(({ module }) => module.endpoints !== undefined)
+        .map(({ module }) => [module.product, Object.fromEntries(Object.entries(module.endpoints!).map(([family, path]) => [family, `${baseUrl}${module.prefix}${path}`]))]),
+    );
+  }
+
+  /** The mounted simulator a fault names: its product (`secure_endpoint`), integration name (`secure-endpoint`, `cisco-xdr`) or prefix (`/fmc`). */
+  function productNamed(name: string): LabProductModule | undefined {
+    const wanted = name.trim().toLowerCase();
+    const underscored = wanted.replace(/^\/+/, '').replace(/-/g, '_');
+    return mounted.find(
+      ({ module }) =>
+        module.product === wanted ||
+        module.product === underscored ||
+        module.product === `cisco_${underscored}` ||
+        module.prefix === `/${wanted.replace(/^\/+/, '')}`,
+    )?.module;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -205,6 +249,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     journal,
     faults,
     products: Object.fromEntries(mounted.map(({ module }) => [module.product, module.prefix])),
+    endpoints: endpointUrls(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -46,8 +46,8 @@ describe('Secure Endpoint connector against the lab', () => {
   it('authenticates with Basic credentials and reports rate-limit headroom', async () => {
     const instance = secureEndpointConnector.create(config(), dependencies);
     const health = await instance.healthCheck();
-    expect(health.rateLimit).toMatchObject({ limit: 60000 });
-    expect(health.rateLimit!.remaining).toBeLessThan(60000);
+    expect(health.rateLimit).toMatchObject({ limit: 3000 });
+    expect(health.rateLimit!.remaining).toBeLessThan(3000);
   });
 
   it('refuses bad credentials with ConnectorAuthError that does not leak the key', async () => {

@@ -81,6 +81,15 @@ describe('Cisco Umbrella connector against the lab', () => {
     expect(benign.verdict).toBe('benign');
   });
 
+  it('investigates a domain or an IP through the seed name cisco.umbrella.investigate', async () => {
+    expect(loadCatalog().aliases.get('cisco.umbrella.investigate')).toBe('umbrella.investigate');
+    expect(await call('umbrella.investigate', { domain: STORY.attackerDomain })).toMatchObject({ kind: 'domain', verdict: 'malicious' });
+    expect(await call('umbrella.investigate', { ip: STORY.attackerIp })).toMatchObject({ kind: 'ip', domains: [expect.objectContaining({ domain: STORY.attackerDomain })] });
+    expect(await call('umbrella.investigate', { indicator: STORY.attackerIp })).toMatchObject({ kind: 'ip' });
+    expect(await call('umbrella.investigate', { indicator: STORY.attackerDomain })).toMatchObject({ kind: 'domain' });
+    await expect(call('umbrella.investigate', { domain: STORY.attackerDomain, ip: STORY.attackerIp })).rejects.toThrow(/exactly one/);
+  });
+
   it('maps the attacker IP to the malicious domain', async () => {
     const output = await call('umbrella.investigate_ip', { ip: STORY.attackerIp });
     expect(output.domains).toEqual([expect.objectContaining({ domain: STORY.attackerDomain, verdict: 'malicious' })]);
@@ -172,6 +181,6 @@ describe('Cisco Umbrella connector against the lab', () => {
     const entries = [...catalog.tools.values()].filter((entry) => entry.connector === 'umbrella');
     expect(entries.map((entry) => entry.id).sort()).toEqual(ids);
     for (const definition of tools()) expect(catalog.tools.get(definition.id)!.scope).toBe(definition.scope);
-    expect(catalog.aliases.get('cisco.umbrella.investigate')).toBe('umbrella.investigate_domain');
+    expect(catalog.aliases.get('cisco.umbrella.investigate')).toBe('umbrella.investigate');
   });
 });

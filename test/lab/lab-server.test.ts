@@ -3,6 +3,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { LAB_CREDENTIALS } from '../../src/lab/credentials.js';
 import { secureEndpointSimulator } from '../../src/lab/products/secure-endpoint.js';
 import { startLab, type Lab } from '../../src/lab/lab-server.js';
+import { ALL_SIMULATORS } from '../../src/lab/products/index.js';
 import { createWorld, STORY } from '../../src/lab/scenario/index.js';
 
 const basic = `Basic ${Buffer.from(`${LAB_CREDENTIALS.secureEndpoint.clientId}:${LAB_CREDENTIALS.secureEndpoint.apiKey}`).toString('base64')}`;
@@ -23,6 +24,23 @@ describe('lab server', () => {
   it('describes itself at /__lab', async () => {
     const info = (await (await get('/__lab')).json()) as any;
     expect(info).toMatchObject({ url: lab.url, seed: 2026, startedAt: '2026-11-23T12:00:00.000Z', inventoryPhase: 'current', products: { secure_endpoint: `${lab.url}/secure-endpoint` } });
+  });
+
+  it('names each API family base URL and serves the lab credentials, which open its simulators', async () => {
+    const all = await startLab({ products: ALL_SIMULATORS, clock });
+    try {
+      const info = (await (await fetch(`${all.url}/__lab`)).json()) as { endpoints: Record<string, Record<string, string>>; credentials: string };
+      expect(info.endpoints.pagerduty).toEqual({ events: `${all.url}/pagerduty/events`, rest: `${all.url}/pagerduty/api` });
+      expect(info.endpoints.sentinel).toMatchObject({ entra_login: `${all.url}/sentinel/login`, log_analytics: `${all.url}/sentinel/loganalytics` });
+      expect(info.endpoints.slack).toEqual({ web_api: `${all.url}/slack/api/` });
+      const credentials = (await (await fetch(info.credentials)).json()) as typeof LAB_CREDENTIALS;
+      expect(credentials).toEqual(JSON.parse(JSON.stringify(LAB_CREDENTIALS)));
+      const { clientId, apiKey } = credentials.secureEndpoint;
+      const opened = await fetch(`${all.url}/secure-endpoint/v1/version`, { headers: { authorization: `Basic ${Buffer.from(`${clientId}:${apiKey}`).toString('base64')}` } });
+      expect(opened.status).toBe(200);
+    } finally {
+      await all.close();
+    }
   });
 
   it('journals every request with product, method, path, status and a body digest', async () => {
@@ -98,6 +116,22 @@ describe('scenario world', () => {
     const other = createWorld({ seed: 8, now });
     expect(JSON.stringify(first)).toBe(JSON.stringify(second));
     expect(JSON.stringify(first.inventory)).not.toBe(JSON.stringify(other.inventory));
+  });
+
+  it('keeps the story the same under every seed; only the noise and the inventory vary', () => {
+    const storyOf = (seed: number) => {
+      const world = createWorld({ seed, now });
+      return {
+        world,
+        story: world.events.filter((event) => event.tag === 'story').map((event) => ({ ...event, id: undefined })),
+      };
+    };
+    const [first, second] = [storyOf(7), storyOf(8)];
+    expect(second.story).toEqual(first.story);
+    expect(second.world.incidents.find((incident) => incident.id === 'XDR-2026-001234')).toMatchObject({ severity: 'High' });
+    expect(second.world.inventory.current.filter((host) => host.tags.includes('crown-jewel')).map((host) => host.hostname)).toEqual([STORY.targetHost]);
+    const noise = (world: ReturnType<typeof createWorld>) => JSON.stringify(world.events.filter((event) => event.tag === 'noise'));
+    expect(noise(second.world)).not.toBe(noise(first.world));
   });
 
   it('holds the XDR-2026-001234 story in the hours before the lab started', () => {

@@ -53,6 +53,16 @@ describe('fake Slack Web API over form posts', () => {
     expect((await slack('nope.method', {})).body.error).toBe('unknown_method');
   });
 
+  it('takes the token from a form field, but never from a JSON body (Slack wants the header then)', async () => {
+    const form = await fetch(`${lab.url}/slack/api/auth.test`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+    expect(((await form.json()) as { ok: boolean }).ok).toBe(true);
+    const jsonBody = await fetch(`${lab.url}/slack/api/chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ token, channel, text: 'x' }) });
+    expect(jsonBody.status).toBe(200);
+    expect(await jsonBody.json()).toEqual({ ok: false, error: 'not_authed' });
+    const jsonWithHeader = await fetch(`${lab.url}/slack/api/chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${token}` }, body: JSON.stringify({ channel, text: 'x' }) });
+    expect(((await jsonWithHeader.json()) as { ok: boolean }).ok).toBe(true);
+  });
+
   it('stores postMessage with blocks and thread_ts, applies chat.update, marks ephemeral messages', async () => {
     const blocks = [{ type: 'header', text: { type: 'plain_text', text: 'XDR-2026-001234' } }, { type: 'section', text: { type: 'mrkdwn', text: '*workstation-042* contacted 185.220.101.5' } }];
     const parent = await slack('chat.postMessage', { channel, text: 'Investigation started', blocks });

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../config/index.js';
 import { DefenseClawError, InputError, UsageError } from '../../core/errors/index.js';
-import { labConfigYaml } from '../lab-config.js';
+import { isLabConfig, labConfigYaml } from '../lab-config.js';
 import { startLab } from '../../lab/lab-server.js';
 import { ALL_SIMULATORS } from '../../lab/products/index.js';
 import type { CommandContext } from '../context.js';
@@ -47,7 +47,9 @@ export function labCommand(context: CommandContext): Command {
       const labFile = join(runtime.paths.home, 'lab.json');
       const startedAt = runtime.clock.now().toISOString();
       writeFileAtomic(labFile, `${JSON.stringify({ url: lab.url, pid: process.pid, seed, startedAt }, null, 2)}\n`, 0o644);
-      context.io.stdout.write(`${JSON.stringify({ url: lab.url, port: lab.port, seed, products: Object.fromEntries(Object.entries(lab.products).map(([name, prefix]) => [name, `${lab.url}${prefix}`])) })}\n`);
+      context.io.stdout.write(
+        `${JSON.stringify({ url: lab.url, port: lab.port, seed, products: Object.fromEntries(Object.entries(lab.products).map(([name, prefix]) => [name, `${lab.url}${prefix}`])), endpoints: lab.endpoints, credentials: `${lab.url}/__lab/credentials` })}\n`,
+      );
       printNote(context.io, `lab listening on ${lab.url} (Ctrl-C to stop); next: defenseclaw lab init`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -68,7 +70,7 @@ export function labCommand(context: CommandContext): Command {
     .command('init')
     .description('write a config.yaml that points every connector and Slack at the lab')
     .option('--url <url>', 'the lab base URL (default: the one `lab serve` recorded in DEFENSECLAW_HOME/lab.json)')
-    .option('--force', 'overwrite an existing config.yaml (the old one is kept as config.yaml.bak)')
+    .option('--force', 'overwrite a config.yaml that lab init did not write (the old one is kept as config.yaml.bak)')
     .option('--json', 'print the result as JSON')
     .action((options: { url?: string; force?: boolean; json?: boolean }) => {
       const runtime = context.runtime();
@@ -81,11 +83,15 @@ export function labCommand(context: CommandContext): Command {
       }
       const file = runtime.paths.configFile;
       const existed = existsSync(file);
-      if (existed && options.force !== true) throw new DefenseClawError(`${file} already exists; use --force to overwrite it`, { code: 'config_exists', exitCode: 1 });
+      const previous = existed ? readFileSync(file, 'utf8') : undefined;
+      // A config an earlier `lab init` wrote only points at a lab (which may have moved port): re-pointing it needs no --force.
+      if (previous !== undefined && options.force !== true && !isLabConfig(previous)) {
+        throw new DefenseClawError(`${file} already exists and was not written by lab init; use --force to overwrite it`, { code: 'config_exists', exitCode: 1 });
+      }
       let backup: string | undefined;
-      if (existed) {
+      if (previous !== undefined) {
         backup = `${file}.bak`;
-        writeFileAtomic(backup, readFileSync(file, 'utf8'));
+        writeFileAtomic(backup, previous);
       }
       writeFileAtomic(file, labConfigYaml(url));
       runtime.reloadConfig();

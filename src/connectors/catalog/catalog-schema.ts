@@ -27,6 +27,18 @@ export const catalogToolSchema = z.strictObject({
   guards: guardsSchema,
   /** Per-call timeout. */
   timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  /**
+   * This tool's own limit, where the product documents one apart from the connector's (e.g. Log
+   * Analytics queries): calls of the tool in flight at once and per window, on top of the
+   * connector's queue that every request of every tool passes through.
+   */
+  rate_limit: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(64),
+      interval_ms: z.number().int().min(0).default(0),
+      interval_cap: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const catalogFileSchema = z.strictObject({

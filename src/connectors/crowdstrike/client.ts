@@ -1,7 +1,7 @@
 import type { ConnectorDependencies } from '../connector.js';
 import { httpDependencies } from '../connector.js';
 import { z } from 'zod';
-import { ConnectorInvalidResponseError, ConnectorNotFoundError, HttpClient, formatIssuePath, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
+import { ConnectorNotFoundError, HttpClient, oauth2ClientCredentials, type HttpResponse } from '../http/index.js';
 import {
   falconActionResultSchema,
   falconAlertSchema,
@@ -16,6 +16,8 @@ import {
 export const CROWDSTRIKE_DEFAULT_BASE_URL = 'https://api.crowdstrike.com';
 /** Largest `limit` of the device query endpoint, and of one POST to the device entities endpoint. */
 export const DEVICE_PAGE_MAX = 5000;
+/** Offset paging of the device query reaches this many devices (offset + limit); past it, scroll. */
+export const DEVICE_OFFSET_WINDOW = 10_000;
 /** Largest `limit` of the alert query endpoint. */
 export const ALERT_PAGE_MAX = 10_000;
 /** Device ids one contain or lift request may carry. */
@@ -94,6 +96,15 @@ export class CrowdStrikeClient {
     });
   }
 
+  /** One page of the device scroll (`offset` is the token the previous page returned; none for the first). */
+  queryDeviceIdsScrollPage(options: { filter?: string; sort?: string; limit: number; offset?: string; signal?: AbortSignal }): Promise<HttpResponse<ReturnType<typeof falconTokenIdsSchema.parse>>> {
+    return this.http.get('/devices/queries/devices-scroll/v1', {
+      query: { filter: emptyToUndefined(options.filter), sort: options.sort, limit: options.limit, offset: options.offset },
+      schema: falconTokenIdsSchema,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
   /** Every device id matching the filter, walking offset pages. */
   async queryDeviceIds(options: PageOptions = {}): Promise<QueryResult<string>> {
     const pageSize = clamp(options.pageSize ?? 1000, 1, DEVICE_PAGE_MAX);
@@ -107,21 +118,17 @@ export class CrowdStrikeClient {
     const devices: FalconDevice[] = [];
     for (let start = 0; start < ids.length; start += DEVICE_PAGE_MAX) {
       const chunk = ids.slice(start, start + DEVICE_PAGE_MAX);
-      const response = await this.http.post('/devices/entities/devices/v2', {
+      const response = await this.http.post<{ resources?: FalconDevice[] | null }>('/devices/entities/devices/v2', {
         json: { ids: chunk },
         idempotent: true,
         // Ids that vanished between query and fetch come back as a 404 with per-id errors.
         okStatuses: [404],
+        // Validated without copying: a sweep reads thousands of devices, and the record as received
+        // (every field, known or not) is what normalisers keep as `raw`.
+        check: deviceEnvelopeCheck,
         ...(signal === undefined ? {} : { signal }),
       });
-      // Validated without copying: a sweep reads thousands of devices, and the record as received
-      // (every field, known or not) is what normalisers keep as `raw`.
-      const checked = deviceEnvelopeCheck.safeParse(response.data);
-      if (!checked.success) {
-        const path = formatIssuePath(checked.error.issues[0]?.path ?? []);
-        throw new ConnectorInvalidResponseError(`crowdstrike POST /devices/entities/devices/v2: response invalid at ${path}`, { product: 'crowdstrike', status: response.status, path });
-      }
-      devices.push(...(((response.data as { resources?: FalconDevice[] | null }).resources ?? []) as FalconDevice[]));
+      devices.push(...(response.data.resources ?? []));
     }
     return devices;
   }
@@ -156,17 +163,46 @@ export class CrowdStrikeClient {
     const total = first.data.meta?.pagination?.total ?? first.data.resources.length;
     fetchIds(first.data.resources);
     const wanted = Math.min(total, cap);
+    if (wanted > DEVICE_OFFSET_WINDOW) {
+      // Offset paging ends at 10,000 devices: scroll the whole set (ids already fetched are skipped).
+      if (second !== undefined) fetchIds((await second).data.resources);
+      await this.#scrollDeviceIds(options, pageSize, wanted, fetchIds, () => ordered.length);
+      const scrolled = new Map((await Promise.all(fetches)).flat().map((device) => [device.device_id, device]));
+      const records = ordered.map((id) => scrolled.get(id)).filter((device): device is FalconDevice => device !== undefined);
+      return { records, total, truncated: ordered.length < total };
+    }
     const pages: Array<Promise<void>> = [];
-    if (second !== undefined && pageSize < wanted) pages.push(second.then((page) => fetchIds(page.data.resources)));
-    const start = second === undefined ? first.data.resources.length : 2 * pageSize;
-    for (let offset = start; offset < wanted && first.data.resources.length > 0; offset += pageSize) {
-      pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(pageSize, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
+    // A first page shorter than asked (and than what exists) shows the product's own page size: walk in
+    // that, without the speculative second page (planned for ours, it would leave gaps).
+    const received = first.data.resources.length;
+    const step = received > 0 && received < Math.min(pageSize, wanted) ? received : pageSize;
+    const useSecond = second !== undefined && step === pageSize;
+    if (useSecond && pageSize < wanted) pages.push(second.then((page) => fetchIds(page.data.resources)));
+    const start = useSecond ? 2 * pageSize : received;
+    for (let offset = start; offset < wanted && received > 0; offset += step) {
+      pages.push(this.queryDeviceIdsPage({ ...pick(options), limit: Math.min(step, wanted - offset), offset }).then((page) => fetchIds(page.data.resources)));
     }
     await Promise.all(pages);
     const byId = new Map((await Promise.all(fetches)).flat().map((device) => [device.device_id, device]));
     // Query order, in one pass (ids that vanished between query and fetch are simply absent).
     const devices = ordered.map((id) => byId.get(id)).filter((device): device is FalconDevice => device !== undefined);
     return { records: devices, total, truncated: ordered.length < total };
+  }
+
+  /**
+   * Walks the device scroll one page at a time (each token comes from the previous page), handing
+   * each page's ids to `onIds` (which skips ids already held), until `wanted` ids are held, a page
+   * is empty, or the product hands back no new token.
+   */
+  async #scrollDeviceIds(options: PageOptions, pageSize: number, wanted: number, onIds: (ids: readonly string[]) => void, held: () => number): Promise<void> {
+    let token: string | undefined;
+    while (held() < wanted) {
+      const page = await this.queryDeviceIdsScrollPage({ ...pick(options), limit: pageSize, ...(token === undefined ? {} : { offset: token }) });
+      onIds(page.data.resources);
+      const next = page.data.meta?.pagination?.offset;
+      if (page.data.resources.length === 0 || typeof next !== 'string' || next === '' || next === token) return;
+      token = next;
+    }
   }
 
   /** One device by Falcon device id (32 hex) or host name; undefined when there is none. */

@@ -3,7 +3,7 @@ import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, 
 import { CROWDSTRIKE_DEFAULT_BASE_URL, CrowdStrikeClient } from './client.js';
 import { crowdStrikeTools } from './tools.js';
 
-export { CrowdStrikeClient, CROWDSTRIKE_DEFAULT_BASE_URL, fqlString, type CrowdStrikeClientOptions, type PageOptions, type QueryResult } from './client.js';
+export { CrowdStrikeClient, CROWDSTRIKE_DEFAULT_BASE_URL, DEVICE_OFFSET_WINDOW, fqlString, type CrowdStrikeClientOptions, type PageOptions, type QueryResult } from './client.js';
 export { crowdStrikeTools } from './tools.js';
 export { alertToEvent, deviceToAsset } from './normalize.js';
 export type { FalconAlert, FalconDevice } from './schemas.js';

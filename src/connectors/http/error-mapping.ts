@@ -137,15 +137,33 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** System error codes that mean nothing reached the server, so any request may be sent again. */
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/**
+ * Certificate verification failures: the TLS handshake ended before any request was sent, and
+ * asking again gets the same certificate, so they are neither delivered nor worth a retry.
+ */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Wraps a fetch rejection (TypeError "fetch failed" with a system error as cause) as a transport error. */
 export function transportError(error: unknown, request: RequestDescription): ConnectorTransportError {
   const code = findSystemCode(error);
-  const reason = code ?? 'connection failed';
+  const certificate = code !== undefined && CERTIFICATE_CODES.has(code);
+  const reason = code === undefined ? 'connection failed' : certificate ? `TLS certificate not trusted (${code})` : code;
   return new ConnectorTransportError(`${describeRequest(request)} failed: ${reason}`, {
     product: request.product,
-    retryable: true,
+    retryable: !certificate,
     ...(code === undefined ? {} : { transportCode: code }),
-    mayHaveReachedServer: code === undefined || !NOT_DELIVERED_CODES.has(code),
+    mayHaveReachedServer: code === undefined || !(NOT_DELIVERED_CODES.has(code) || certificate),
     cause: error,
   });
 }

@@ -45,6 +45,18 @@ interface FmcSession {
   refreshes: number;
 }
 
+/** The Global domain's UUID from the `DOMAINS` header (`[{"name":"Global","uuid":"…"}, …]`) or the `global` header. */
+function globalDomainFrom(headers: Headers): string | undefined {
+  try {
+    const domains = JSON.parse(headers.get('domains') ?? '[]') as Array<{ name?: unknown; uuid?: unknown }>;
+    const global = Array.isArray(domains) ? domains.find((domain) => domain.name === 'Global') : undefined;
+    if (typeof global?.uuid === 'string' && global.uuid !== '') return global.uuid;
+  } catch {
+    // Not JSON: fall through to the `global` header.
+  }
+  return headers.get('global') ?? undefined;
+}
+
 /**
  * Secure Firewall Management Center token auth: POST generatetoken with Basic, read the tokens
  * from the 204's headers, send `X-auth-access-token` on every call; refresh up to three times
@@ -74,7 +86,7 @@ export function fmcTokenAuth(options: FmcTokenAuthOptions): FmcTokenAuth {
     return {
       accessToken,
       refreshToken: headers.get('x-auth-refresh-token') ?? previous?.refreshToken ?? '',
-      domainUuid: headers.get('domain_uuid') ?? previous?.domainUuid,
+      domainUuid: headers.get('domain_uuid') ?? globalDomainFrom(headers) ?? previous?.domainUuid,
       refreshAtMs: clock.now().getTime() + FMC_TOKEN_LIFETIME_MS - earlyRefreshMs,
       refreshes,
     };

@@ -73,6 +73,12 @@ export interface RequestOptions<T = unknown> {
   responseType?: 'json' | 'text' | 'none';
   /** Validates the parsed body; a mismatch is a ConnectorInvalidResponseError naming the path. */
   schema?: z.ZodType<T>;
+  /**
+   * Validates the parsed body like `schema` but returns it as received, never zod's copy: for large
+   * listings (thousands of records), where the copy costs more than the check. Typically a
+   * strip-mode object of the fields the caller reads. Ignored when `schema` is given.
+   */
+  check?: z.ZodType;
   /** Per-attempt timeout for this request, in milliseconds. */
   timeoutMs?: number;
   /** Statuses treated as success in addition to 2xx (e.g. `[404]` for "absent is fine"). */
@@ -369,9 +375,10 @@ export class HttpClient {
         });
       }
     }
-    if (options.schema === undefined) return data as T;
-    const parsed = options.schema.safeParse(data);
-    if (parsed.success) return parsed.data;
+    const validator = options.schema ?? options.check;
+    if (validator === undefined) return data as T;
+    const parsed = validator.safeParse(data);
+    if (parsed.success) return options.schema === undefined ? (data as T) : (parsed.data as T);
     const issue = parsed.error.issues[0];
     const path = formatIssuePath(issue?.path ?? []);
     const detail = issue === undefined ? 'schema mismatch' : issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.code;

@@ -42,3 +42,4 @@ export { errorForStatus, summarizeErrorEnvelope, describeRequest, SUMMARY_MAX_CH
 export { parseRetryAfter, retryAfterFromHeaders, backoffDelayMs, isRetryableStatus, isSafeToRepeat, type BackoffOptions } from './retry-policy.js';
 export { readRequestId, REQUEST_ID_HEADERS } from './request-id.js';
 export { joinUrl, type QueryValue } from './url.js';
+export { unverifiedTlsFetch } from './unverified-tls-fetch.js';

@@ -31,9 +31,12 @@ export interface OAuth2ClientCredentialsOptions {
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  // Some servers send expires_in as a numeric string.
-  expires_in: z.coerce.number().positive(),
+  // Some servers send expires_in as a numeric string; OAuth2 only recommends it (RFC 6749 §5.1).
+  expires_in: z.coerce.number().positive().optional(),
 });
+
+/** Lifetime assumed for a token whose response names none, in seconds: short, and a 401 re-authorizes anyway. */
+const ASSUMED_LIFETIME_SECONDS = 300;
 
 interface CachedToken {
   accessToken: string;
@@ -85,7 +88,8 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
         { product: options.product, status: response.status },
       );
     }
-    const { access_token: accessToken, expires_in: expiresInSeconds } = parsed.data;
+    const { access_token: accessToken } = parsed.data;
+    const expiresInSeconds = parsed.data.expires_in ?? ASSUMED_LIFETIME_SECONDS;
     issuedTokens.push(accessToken);
     if (issuedTokens.length > 3) issuedTokens.shift();
     const earlySeconds = Math.min(earlyRefreshSeconds, expiresInSeconds / 2);

@@ -25,7 +25,7 @@ export interface TokenEndpointResponse {
 
 /**
  * POSTs to a token endpoint. Any failure becomes a ConnectorAuthError (retryable when transient:
- * transport, timeout, 408/429/5xx) whose message names product, method and path, plus the
+ * transport other than a refused certificate, timeout, 408/429/5xx) whose message names product, method and path, plus the
  * product's error summary scrubbed of the credentials; never the response body itself.
  * Not tied to any one caller's signal: the token request may be shared by several callers.
  */
@@ -52,7 +52,8 @@ export async function callTokenEndpoint(call: TokenEndpointCall): Promise<TokenE
         : transportError(error, description);
     throw new ConnectorAuthError(`${describeRequest(description)}: token request failed: ${underlying.message}`, {
       product: call.product,
-      retryable: true,
+      // Transient (retry) unless the product's certificate was refused: asking again meets the same one.
+      retryable: underlying.retryable,
       cause: underlying,
     });
   }

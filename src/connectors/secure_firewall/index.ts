@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors/index.js';
-import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies, withTlsVerification } from '../connector.js';
 import { HttpClient, fmcTokenAuth } from '../http/index.js';
 import { SecureFirewallClient } from './client.js';
 import { secureFirewallTools } from './tools.js';
@@ -17,8 +17,10 @@ function required(value: string | undefined, key: string): string {
 }
 
 /** Builds the FMC client from `cisco.secure_firewall.*` (on-prem FMC has no default host). */
-export function createSecureFirewallClient(config: Config, dependencies: ConnectorDependencies): SecureFirewallClient {
+export function createSecureFirewallClient(config: Config, given: ConnectorDependencies): SecureFirewallClient {
   const settings = config.cisco.secure_firewall;
+  // Self-signed FMC certificates are common: `verify_tls: false` accepts the appliance's certificate.
+  const dependencies = withTlsVerification(given, settings.verify_tls);
   const baseUrl = required(settings.base_url, 'cisco.secure_firewall.base_url');
   const auth = fmcTokenAuth({
     product: PRODUCT,
@@ -38,10 +40,7 @@ export function createSecureFirewallClient(config: Config, dependencies: Connect
   return new SecureFirewallClient({ http, auth, ...(settings.domain_uuid === undefined ? {} : { domainUuid: settings.domain_uuid }) });
 }
 
-/**
- * Cisco Secure Firewall Management Center. `verify_tls: false` (self-signed FMC certificates)
- * needs a fetch with its own TLS agent: pass one in `dependencies.fetch`.
- */
+/** Cisco Secure Firewall Management Center (`verify_tls: false` for a self-signed appliance certificate). */
 export const secureFirewallConnector: ConnectorModule = {
   id: 'secure_firewall',
   integration: 'secure-firewall',

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors/index.js';
-import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies } from '../connector.js';
+import { healthFromHeaders, type ConnectorDependencies, type ConnectorInstance, type ConnectorModule, httpDependencies, withTlsVerification } from '../connector.js';
 import { HttpClient, staticHeader, type AuthStrategy, type HttpClientOptions } from '../http/index.js';
 import { SplunkClient } from './client.js';
 import { splunkSessionAuth } from './session-auth.js';
@@ -23,8 +23,10 @@ function shared(dependencies: ConnectorDependencies): Omit<HttpClientOptions, 'p
  * Builds the Splunk client from `integrations.splunk.*`: REST with a Bearer token, else a
  * session from username/password; HEC only when both `hec_url` and `hec_token` are set.
  */
-export function createSplunkClient(config: Config, dependencies: ConnectorDependencies): SplunkClient {
+export function createSplunkClient(config: Config, given: ConnectorDependencies): SplunkClient {
   const settings = config.integrations.splunk;
+  // Self-signed management and HEC certificates are common: `verify_tls: false` accepts them.
+  const dependencies = withTlsVerification(given, settings.verify_tls);
   if (settings.url === undefined) throw new ConfigError({ path: 'integrations.splunk.url', message: 'required to use the Splunk connector' });
   let auth: AuthStrategy;
   if (settings.token !== undefined) {
@@ -49,10 +51,7 @@ export function createSplunkClient(config: Config, dependencies: ConnectorDepend
   return new SplunkClient({ rest, ...(hec === undefined ? {} : { hec }), ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }) });
 }
 
-/**
- * Splunk Enterprise / Cloud. `verify_tls: false` needs a fetch with its own TLS agent: pass one
- * in `dependencies.fetch`.
- */
+/** Splunk Enterprise / Cloud (`verify_tls: false` for self-signed management and HEC certificates). */
 export const splunkConnector: ConnectorModule = {
   id: 'splunk',
   integration: 'splunk',

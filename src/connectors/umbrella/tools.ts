@@ -96,6 +96,33 @@ export function umbrellaTools(client: UmbrellaClient, options: UmbrellaToolOptio
     toModelOutput: (output) => ({ ...output, domains: output.domains.slice(0, MODEL_LIST_CAP) }),
   });
 
+  // The seed's `cisco.umbrella.investigate` takes a domain or an IP: one tool that routes to either.
+  const investigate = defineTool({
+    id: 'umbrella.investigate',
+    connector: 'umbrella',
+    description: 'Umbrella Investigate for a domain (verdict, categories, risk score, security scores) or an IP (malicious domains seen on it).',
+    scope: 'read',
+    input: z
+      .object({
+        domain: z.string().trim().optional().describe('Domain to investigate, e.g. update-check.example-cdn.net'),
+        ip: z.string().trim().optional().describe('IP address to investigate, e.g. 185.220.101.5'),
+        indicator: z.string().trim().optional().describe('A domain or an IP address; which one is told from its form'),
+      })
+      .refine((input) => [input.domain, input.ip, input.indicator].filter((value) => value !== undefined && value !== '').length === 1, {
+        message: 'give exactly one of domain, ip or indicator',
+      }),
+    subjects: (input) => {
+      const target = investigateTarget(input);
+      return target.kind === 'ip' ? { ips: [target.value] } : { domains: [target.value] };
+    },
+    async handler(input, context) {
+      const target = investigateTarget(input);
+      if (target.kind === 'ip') return { kind: 'ip' as const, ...(await investigateIp.handler(investigateIp.input.parse({ ip: target.value }), context)) };
+      return { kind: 'domain' as const, ...(await investigateDomain.handler(investigateDomain.input.parse({ domain: target.value }), context)) };
+    },
+    toModelOutput: (output) => (output.kind === 'ip' && 'domains' in output ? { ...output, domains: output.domains.slice(0, MODEL_LIST_CAP) } : output),
+  });
+
   const activity = defineTool({
     id: 'umbrella.activity',
     connector: 'umbrella',
@@ -198,7 +225,15 @@ export function umbrellaTools(client: UmbrellaClient, options: UmbrellaToolOptio
     },
   });
 
-  return [investigateDomain, investigateIp, activity, listDestinationLists, listDestinations, blockDomain] as AnyTool[];
+  return [investigate, investigateDomain, investigateIp, activity, listDestinationLists, listDestinations, blockDomain] as AnyTool[];
+}
+
+/** What `umbrella.investigate` was asked about: an IP when the value is one (from `ip`, or an `indicator` of that form), else a domain. */
+function investigateTarget(input: { domain?: string | undefined; ip?: string | undefined; indicator?: string | undefined }): { kind: 'domain' | 'ip'; value: string } {
+  if (input.ip !== undefined && input.ip !== '') return { kind: 'ip', value: input.ip };
+  if (input.domain !== undefined && input.domain !== '') return { kind: 'domain', value: input.domain };
+  const value = input.indicator ?? '';
+  return { kind: isIP(value) === 0 ? 'domain' : 'ip', value };
 }
 
 /** The configured block list, else the first block list that is not the global one. */

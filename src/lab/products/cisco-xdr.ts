@@ -451,7 +451,7 @@ function errorBody(status: number, message: string, request: LabRequest): LabRes
   if (status === 429) return json(429, { message: 'Too many requests' });
   if (status === 401) return irohError(401, message);
   if (request.path.startsWith('/v2/')) return json(status, { message: REASONS[status] ?? message });
-  if (request.path.startsWith('/ctia/')) return json(status, { error: REASONS[status] ?? 'Error', message });
+  if (request.path.startsWith('/ctia/') || request.path.startsWith('/iroh/private-intel/')) return json(status, { error: REASONS[status] ?? 'Error', message });
   return irohError(status, message);
 }
 
@@ -469,6 +469,8 @@ function validObservables(body: unknown): body is Observable[] {
 export const ciscoXdrSimulator: LabProductModule = {
   product: PRODUCT,
   prefix: PREFIX,
+  // IROH (visibility), CTIA (private intel) and Conure live on three hosts in real life, all here.
+  endpoints: { iroh: '', private_intel: '', conure: '' },
   errorResponse(status, message, request) {
     const response = errorBody(status, message, request);
     return { ...response, headers: { ...response.headers, 'X-Ratelimit-Org-Limit': String(ORG_LIMIT) } };
@@ -496,7 +498,9 @@ export const ciscoXdrSimulator: LabProductModule = {
     };
 
     router.post('/iroh/oauth2/token', (request) => {
-      const credentials = basicCredentials(request);
+      // Basic client authentication as documented; client_id/client_secret form fields (client_secret_post) as some clients send them.
+      const form = request.form();
+      const credentials = basicCredentials(request) ?? (form.has('client_id') ? { username: form.get('client_id') ?? '', password: form.get('client_secret') ?? '' } : undefined);
       const expected = LAB_CREDENTIALS.xdr;
       if (credentials?.username !== expected.clientId || credentials.password !== expected.clientSecret) {
         return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
@@ -609,7 +613,12 @@ export const ciscoXdrSimulator: LabProductModule = {
       }),
     );
 
-    // ---- CTIA private intelligence: incidents and sightings.
+    // ---- CTIA private intelligence: incidents and sightings, on the CTIA host (`/ctia/...`) and
+    // as the IROH host proxies them (`/iroh/private-intel/...`, §1.1).
+    const ctia = {
+      get: (path: string, handler: LabHandler) => router.get(`/ctia${path}`, handler).get(`/iroh/private-intel${path}`, handler),
+      post: (path: string, handler: LabHandler) => router.post(`/ctia${path}`, handler).post(`/iroh/private-intel${path}`, handler),
+    };
     const searchIncidents = (request: LabRequest): LabIncident[] | LabResponse => {
       const window = timeWindow(request);
       if (typeof window === 'string') return json(400, { errors: { from: window } });
@@ -628,34 +637,34 @@ export const ciscoXdrSimulator: LabProductModule = {
         .sort((a, b) => (a.createdAt.getTime() - b.createdAt.getTime()) * (descending ? -1 : 1));
     };
 
-    router.get(
-      '/ctia/incident/search',
+    ctia.get(
+      '/incident/search',
       guarded((request) => {
         const incidents = searchIncidents(request);
         if (!Array.isArray(incidents)) return incidents;
         return ctiaPage(request, incidents, (incident) => incident.createdAt.getTime(), (incident) => incidentJson(request, context, incident));
       }),
     );
-    router.get(
-      '/ctia/incident/search/count',
+    ctia.get(
+      '/incident/search/count',
       guarded((request) => {
         const incidents = searchIncidents(request);
         return Array.isArray(incidents) ? json(200, incidents.length) : incidents;
       }),
     );
-    router.get(
-      '/ctia/incident/external_id/:externalId',
+    ctia.get(
+      '/incident/external_id/:externalId',
       guarded((request) => json(200, world.incidents.filter((incident) => incident.id === request.params.externalId).map((incident) => incidentJson(request, context, incident)))),
     );
-    router.get(
-      '/ctia/incident/:id',
+    ctia.get(
+      '/incident/:id',
       guarded((request) => {
         const incident = findIncident(context, request.params.id!);
         return incident === undefined ? json(404, { error: 'Not Found', message: `incident ${request.params.id} not found` }) : json(200, incidentJson(request, context, incident));
       }),
     );
-    router.post(
-      '/ctia/incident/:id/status',
+    ctia.post(
+      '/incident/:id/status',
       guarded((request) => {
         const incident = findIncident(context, request.params.id!);
         if (incident === undefined) return json(404, { error: 'Not Found', message: `incident ${request.params.id} not found` });
@@ -665,8 +674,8 @@ export const ciscoXdrSimulator: LabProductModule = {
         return json(200, incidentJson(request, context, incident));
       }),
     );
-    router.get(
-      '/ctia/:type/:value/sightings',
+    ctia.get(
+      '/:type/:value/sightings',
       guarded((request) => {
         const window = timeWindow(request);
         if (typeof window === 'string') return json(400, { errors: { from: window } });

@@ -9,8 +9,10 @@ import { stableHex, type LabHost, type ScenarioEvent } from '../scenario/index.j
 /*
  * CrowdStrike Falcon simulator (connectors.md §6): OAuth2 token (201, 1799 s), the
  * {meta, resources, errors} envelope on every answer, X-Cs-Traceid / X-Cs-Region and
- * X-RateLimit-* headers, FQL filters, offset pagination, Hosts and Alerts v2 endpoints, and
- * containment that changes device status. Everything shown is derived from the lab world.
+ * X-RateLimit-* headers, FQL filters, offset pagination (the first 10,000 devices), scroll paging
+ * (opaque `offset` token) and the combined alerts endpoint's `after` cursor, Hosts and Alerts v2
+ * endpoints (and the legacy Detects API over the same alerts), and containment that changes device
+ * status. Everything shown is derived from the lab world.
  */
 
 const PRODUCT = 'crowdstrike';
@@ -22,6 +24,12 @@ const RATE_WINDOW_MS = 60_000;
 /** How long a contain or lift stays `*_pending` before it takes effect, in lab-clock milliseconds. */
 const ACTION_PENDING_MS = 5_000;
 const MAX_QUERY_LIMIT = 5000;
+/** Offset paging of the device query reaches this many devices (offset + limit); the scroll endpoint goes further. */
+const OFFSET_WINDOW = 10_000;
+/** How long a scroll token stays valid, in milliseconds. */
+const SCROLL_TTL_MS = 120_000;
+/** Alerts per page of the combined alerts endpoint. */
+const MAX_COMBINED_ALERTS = 1000;
 const MAX_ALERT_QUERY_LIMIT = 10_000;
 const MAX_ENTITY_GET_IDS = 100;
 const MAX_ENTITY_POST_IDS = 5000;
@@ -36,6 +44,8 @@ interface CrowdStrikeState {
   containment: Map<string, { target: 'contained' | 'normal'; effectiveAtMs: number }>;
   hidden: Set<string>;
   alertStatus: Map<string, string>;
+  /** Status of legacy detections (Detects API), by detection id. */
+  detectionStatus: Map<string, string>;
 }
 
 const SEVERITY_SCORE: Record<ScenarioEvent['severity'], number> = { info: 10, low: 30, medium: 50, high: 70, critical: 90 };
@@ -75,7 +85,7 @@ export const crowdStrikeSimulator: LabProductModule = {
   prefix: '/crowdstrike',
   register(router: ProductRouter, context: LabContext) {
     const state = () =>
-      context.state<CrowdStrikeState>(PRODUCT, () => ({ containment: new Map(), hidden: new Set(), alertStatus: new Map() }));
+      context.state<CrowdStrikeState>(PRODUCT, () => ({ containment: new Map(), hidden: new Set(), alertStatus: new Map(), detectionStatus: new Map() }));
     const cid = stableHex(context.world.seed, 'crowdstrike:cid', 32);
 
     router.post('/oauth2/token', (request) => {
@@ -186,9 +196,50 @@ export const crowdStrikeSimulator: LabProductModule = {
     router.get(
       '/devices/queries/devices/v1',
       guarded((request, rate) => {
+        // Offset paging reaches the first 10,000 devices only; the scroll endpoint goes further.
+        const limit = Number(request.query.get('limit') ?? 100);
+        const offset = Number(request.query.get('offset') || 0);
+        if (Number.isInteger(limit) && Number.isInteger(offset) && offset + limit > OFFSET_WINDOW) {
+          return envelope(400, [], { errors: [{ code: 400, message: `offset + limit must be at most ${OFFSET_WINDOW}; use /devices/queries/devices-scroll/v1 to page further` }], headers: rate, poweredBy: 'device-api' });
+        }
         const page = deviceQueryPage(request);
         if ('error' in page) return envelope(400, [], { errors: [{ code: 400, message: page.error }], headers: rate });
         return envelope(200, page.items.map((device) => device.device_id), { pagination: page.pagination, headers: rate, poweredBy: 'device-api' });
+      }),
+    );
+
+    // Scroll paging: `offset` is an opaque token naming the query and the position, valid for two minutes.
+    router.get(
+      '/devices/queries/devices-scroll/v1',
+      guarded((request, rate) => {
+        const limitText = request.query.get('limit');
+        const limit = limitText === null ? 100 : Number(limitText);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+          return envelope(400, [], { errors: [{ code: 400, message: `Invalid limit: must be between 1 and ${MAX_QUERY_LIMIT}` }], headers: rate });
+        }
+        const filter = request.query.get('filter') ?? '';
+        const sort = request.query.get('sort') ?? '';
+        const nowMs = context.clock.now().getTime();
+        let position = 0;
+        const token = request.query.get('offset');
+        if (token !== null && token !== '') {
+          const cursor = readScrollToken(token);
+          if (cursor === undefined || cursor.filter !== filter || cursor.sort !== sort) {
+            return envelope(400, [], { errors: [{ code: 400, message: 'Invalid offset: not a scroll token of this query' }], headers: rate });
+          }
+          if (cursor.expiresAtMs <= nowMs) return envelope(400, [], { errors: [{ code: 400, message: 'Invalid offset: the scroll expired' }], headers: rate });
+          position = cursor.position;
+        }
+        const everything = queryPage(request, devices(), DEVICE_FIELDS, 'hostname.asc', Number.MAX_SAFE_INTEGER, true);
+        if ('error' in everything) return envelope(400, [], { errors: [{ code: 400, message: everything.error }], headers: rate });
+        const items = everything.items.slice(position, position + limit);
+        const expiresAtMs = nowMs + SCROLL_TTL_MS;
+        const next = scrollToken({ filter, sort, position: position + items.length, expiresAtMs });
+        return envelope(200, items.map((device) => device.device_id), {
+          pagination: { offset: next, expires_at: expiresAtMs * 1_000_000, limit, total: everything.items.length },
+          headers: rate,
+          poweredBy: 'device-api',
+        });
       }),
     );
 
@@ -313,6 +364,77 @@ export const crowdStrikeSimulator: LabProductModule = {
       }),
     );
 
+    // Query and details in one call, paged with an `after` cursor (the next page's position, opaque to clients).
+    router.post(
+      '/alerts/combined/alerts/v1',
+      guarded((request, rate) => {
+        const body = request.json<{ filter?: unknown; sort?: unknown; limit?: unknown; after?: unknown }>() ?? {};
+        const limit = body.limit === undefined ? 100 : Number(body.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COMBINED_ALERTS) {
+          return envelope(400, [], { errors: [{ code: 400, message: `Invalid limit: must be between 1 and ${MAX_COMBINED_ALERTS}` }], headers: rate });
+        }
+        if ((body.filter !== undefined && typeof body.filter !== 'string') || (body.sort !== undefined && typeof body.sort !== 'string') || (body.after !== undefined && typeof body.after !== 'string')) {
+          return envelope(400, [], { errors: [{ code: 400, message: 'filter, sort and after must be strings' }], headers: rate });
+        }
+        const filter = (body.filter as string | undefined) ?? '';
+        const sort = (body.sort as string | undefined) ?? 'timestamp.desc';
+        let position = 0;
+        if (body.after !== undefined && body.after !== '') {
+          const cursor = readScrollToken(body.after as string);
+          if (cursor === undefined || cursor.filter !== filter || cursor.sort !== sort) {
+            return envelope(400, [], { errors: [{ code: 400, message: 'Invalid after: not a cursor of this query' }], headers: rate });
+          }
+          position = cursor.position;
+        }
+        const query = new URLSearchParams({ ...(filter === '' ? {} : { filter }), sort });
+        const everything = queryPage({ ...request, query }, alerts(), ALERT_FIELDS, 'timestamp.desc', Number.MAX_SAFE_INTEGER, true);
+        if ('error' in everything) return envelope(400, [], { errors: [{ code: 400, message: everything.error }], headers: rate });
+        const items = everything.items.slice(position, position + limit);
+        const end = position + items.length;
+        const after = end < everything.items.length ? scrollToken({ filter, sort, position: end, expiresAtMs: context.clock.now().getTime() + SCROLL_TTL_MS }) : '';
+        return envelope(200, items, { pagination: { offset: position, limit, total: everything.items.length, after }, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+
+    // ---- The legacy Detects API (§6.6): one detection per alert, with the alert as its one behavior.
+    const detections = (): Entity[] => alerts().map((alert) => detectionEntity(alert, state()));
+    router.get(
+      '/detects/queries/detects/v1',
+      guarded((request, rate) => {
+        const page = queryPage(request, detections(), DETECTION_FIELDS, 'last_behavior.desc', MAX_QUERY_LIMIT);
+        if ('error' in page) return envelope(400, [], { errors: [{ code: 400, message: page.error }], headers: rate });
+        return envelope(200, page.items.map((detection) => detection.detection_id), { pagination: page.pagination, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+    router.post(
+      '/detects/entities/summaries/GET/v1',
+      guarded((request, rate) => {
+        const ids = idList(request.json(), 'ids', 1000);
+        if (typeof ids === 'string') return envelope(400, [], { errors: [{ code: 400, message: ids }], headers: rate });
+        const byId = new Map(detections().map((detection) => [detection.detection_id as string, detection]));
+        const found = ids.map((id) => byId.get(id)).filter((detection): detection is Entity => detection !== undefined);
+        const errors = ids.filter((id) => !byId.has(id)).map((id) => ({ code: 404, message: `Detection not found: ${id}` }));
+        return envelope(found.length === 0 && errors.length > 0 ? 404 : 200, found, { errors, headers: rate, poweredBy: 'detectsapi' });
+      }),
+    );
+    router.patch(
+      '/detects/entities/detects/v2',
+      guarded((request, rate) => {
+        const body = request.json<{ ids?: unknown; status?: unknown }>();
+        const ids = idList(body, 'ids', 1000);
+        if (typeof ids === 'string') return envelope(400, [], { errors: [{ code: 400, message: ids }], headers: rate });
+        const status = body?.status;
+        if (status !== undefined && (typeof status !== 'string' || !DETECTION_STATUSES.includes(status))) {
+          return envelope(400, [], { errors: [{ code: 400, message: `status must be one of ${DETECTION_STATUSES.join(', ')}` }], headers: rate });
+        }
+        const known = new Set(detections().map((detection) => detection.detection_id as string));
+        const missing = ids.filter((id) => !known.has(id));
+        if (missing.length > 0) return envelope(404, [], { errors: missing.map((id) => ({ code: 404, message: `Detection not found: ${id}` })), headers: rate });
+        if (typeof status === 'string') for (const id of ids) state().detectionStatus.set(id, status);
+        return envelope(200, [], { headers: rate, poweredBy: 'detectsapi', writes: ids.length });
+      }),
+    );
+
     router.patch(
       '/alerts/entities/alerts/v3',
       guarded((request, rate) => {
@@ -330,8 +452,12 @@ export const crowdStrikeSimulator: LabProductModule = {
     );
   },
   errorResponse(status: number, message: string): LabResponse {
-    // Injected 429s carry the lab's standard Retry-After; the simulator's own limiter adds X-RateLimit-RetryAfter.
-    return envelope(status, [], { errors: [{ code: status, message }] });
+    return envelope(status, [], { errors: [{ code: status, message: status === 429 ? 'API rate limit exceeded.' : message }] });
+  },
+  rateLimitHeaders(retryAfterSeconds, _request, context) {
+    // Falcon says when to retry as Unix epoch seconds (§6.3); without a wait, the next second.
+    const retryAt = Math.ceil(context.clock.now().getTime() / 1000 + (retryAfterSeconds ?? 1));
+    return { 'X-RateLimit-Limit': String(RATE_LIMIT), 'X-RateLimit-Remaining': '0', 'X-RateLimit-RetryAfter': String(retryAt) };
   },
 };
 
@@ -348,7 +474,7 @@ function envelope(
   resources: unknown[],
   options: {
     errors?: Array<{ code: number; message: string }>;
-    pagination?: { offset: number; limit: number; total: number };
+    pagination?: { offset: number | string; limit: number; total: number; expires_at?: number; after?: string };
     headers?: Record<string, string>;
     poweredBy?: string;
     writes?: number;
@@ -380,6 +506,76 @@ function rateLimit(context: LabContext, request: LabRequest, key: string, limit:
     errors: [{ code: 429, message: 'API rate limit exceeded.' }],
     headers: { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-RetryAfter': String(retryAt) },
   });
+}
+
+interface ScrollCursor {
+  filter: string;
+  sort: string;
+  position: number;
+  expiresAtMs: number;
+}
+
+function scrollToken(cursor: ScrollCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function readScrollToken(token: string): ScrollCursor | undefined {
+  try {
+    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ScrollCursor>;
+    const valid = typeof cursor.filter === 'string' && typeof cursor.sort === 'string' && Number.isInteger(cursor.position) && typeof cursor.expiresAtMs === 'number';
+    return valid ? (cursor as ScrollCursor) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DETECTION_STATUSES = ['new', 'in_progress', 'true_positive', 'false_positive', 'ignored', 'closed', 'reopened'];
+
+/** A legacy detection (`ldt:<device id>:<indicator>`) made of one alert, shaped as the Detects API's summaries. */
+function detectionEntity(alert: Entity, state: CrowdStrikeState): Entity {
+  const compositeId = alert.composite_id as string;
+  const [, , deviceId = '', indicator = ''] = compositeId.split(':');
+  const detectionId = `ldt:${deviceId}:${indicator.split('-')[0]}`;
+  const device = alert.device as Entity;
+  const behavior = {
+    behavior_id: indicator.split('-')[1] ?? indicator,
+    device_id: deviceId,
+    timestamp: alert.timestamp,
+    filename: alert.filename,
+    filepath: alert.filepath,
+    cmdline: alert.cmdline,
+    sha256: alert.sha256,
+    user_name: alert.user_name,
+    scenario: 'attacker_methodology',
+    objective: 'Falcon Detection Method',
+    tactic: alert.tactic,
+    tactic_id: alert.tactic_id,
+    technique: alert.technique,
+    technique_id: alert.technique_id,
+    display_name: alert.display_name,
+    description: alert.description,
+    severity: alert.severity,
+    confidence: alert.confidence,
+    ...(alert.parent_details === undefined ? {} : { parent_details: { parent_cmdline: (alert.parent_details as Entity).filename } }),
+  };
+  return {
+    cid: alert.cid,
+    created_timestamp: alert.created_timestamp,
+    detection_id: detectionId,
+    device,
+    behaviors: [behavior],
+    email_sent: false,
+    first_behavior: alert.timestamp,
+    last_behavior: alert.timestamp,
+    max_confidence: alert.confidence,
+    max_severity: alert.severity,
+    max_severity_displayname: alert.severity_name,
+    show_in_ui: true,
+    status: state.detectionStatus.get(detectionId) ?? 'new',
+    hostinfo: { domain: device.machine_domain },
+    seconds_to_triaged: 0,
+    seconds_to_resolved: 0,
+  };
 }
 
 /** `{ids: [...]}`-style bodies: a non-empty string list of at most `max` items, or an error message. */
@@ -525,6 +721,21 @@ const ALERT_FIELDS: Record<string, FieldType> = {
   filename: 'string',
   sha256: 'string',
   user_name: 'string',
+  'device.device_id': 'string',
+  'device.hostname': 'string',
+  'device.local_ip': 'string',
+  'device.platform_name': 'string',
+};
+
+const DETECTION_FIELDS: Record<string, FieldType> = {
+  detection_id: 'string',
+  status: 'string',
+  max_severity: 'number',
+  max_severity_displayname: 'string',
+  max_confidence: 'number',
+  first_behavior: 'date',
+  last_behavior: 'date',
+  created_timestamp: 'date',
   'device.device_id': 'string',
   'device.hostname': 'string',
   'device.local_ip': 'string',
@@ -680,7 +891,7 @@ function queryPage(
     return String(value ?? '').toLowerCase();
   };
   // Ties broken by the record id, so pages never overlap. Keys are computed once per record.
-  const idOf = (record: Entity) => String(record.device_id ?? record.composite_id ?? '');
+  const idOf = (record: Entity) => String(record.device_id ?? record.composite_id ?? record.detection_id ?? '');
   const sorted = filtered
     .map((record) => ({ record, key: sortKey(record), id: idOf(record) }))
     .sort((a, b) => {

@@ -7,7 +7,9 @@ import { stableHex } from '../scenario/index.js';
 /*
  * PagerDuty: two API families under one prefix.
  *   /pagerduty/events/v2/enqueue  Events API v2 (routing key in the body, no auth header)
- *   /pagerduty/api/incidents      REST API v2 (Authorization: Token token=…, versioned Accept)
+ *   /pagerduty/api/incidents      REST API v2 (Authorization: Token token=…, versioned Accept):
+ *                                 list, get, create (POST, From header), update status (PUT, one or bulk);
+ *                                 /pagerduty/api/services lists the one service incidents are opened on
  * Events create, acknowledge and resolve incidents that the REST API then lists, keyed by
  * dedup_key = incident_key, as the real service does.
  */
@@ -284,18 +286,154 @@ function getIncident(request: LabRequest, context: LabContext): LabResponse {
   const gate = restGate(request, context);
   if ('refused' in gate) return gate.refused;
   const { headers } = gate;
-  const incident = stateOf(context).incidents.find((item) => item.id === request.params.id || String(item.incidentNumber) === request.params.id);
+  const incident = findIncident(context, request.params.id);
   if (incident === undefined) return restError(404, 'Not Found', 2100, [], headers);
   return json(200, { incident: presentIncident(incident, request) }, headers);
+}
+
+/** restGate for writes, which also need the acting user's e-mail in `From` (account-level API keys). */
+function restWriteGate(request: LabRequest, context: LabContext): { refused: LabResponse } | { headers: Record<string, string> } {
+  const gate = restGate(request, context);
+  if ('refused' in gate) return gate;
+  const from = request.header('from')?.trim() ?? '';
+  if (/^[^@\s]+@[^@\s]+$/.test(from)) return gate;
+  return { refused: restError(400, 'Invalid Input Provided', 2001, ['The From header must be the email address of a valid user.'], gate.headers) };
+}
+
+function presentService(request: LabRequest): Record<string, unknown> {
+  return {
+    id: SERVICE.id,
+    type: 'service',
+    name: SERVICE.summary,
+    summary: SERVICE.summary,
+    status: 'active',
+    self: `${request.baseUrl}/pagerduty/api/services/${SERVICE.id}`,
+    html_url: `${request.baseUrl}/pagerduty/service-directory/${SERVICE.id}`,
+    escalation_policy: { id: ESCALATION_POLICY.id, type: 'escalation_policy_reference', summary: ESCALATION_POLICY.summary },
+  };
+}
+
+function listServices(request: LabRequest, context: LabContext): LabResponse {
+  const gate = restGate(request, context);
+  if ('refused' in gate) return gate.refused;
+  return json(200, { services: [presentService(request)], limit: 25, offset: 0, total: null, more: false }, gate.headers);
+}
+
+/** POST /incidents: `{incident: {type: 'incident', title, service: {id, type: 'service_reference'}, urgency?, incident_key?, body?}}`. */
+function createIncident(request: LabRequest, context: LabContext): LabResponse {
+  const gate = restWriteGate(request, context);
+  if ('refused' in gate) return gate.refused;
+  const { headers } = gate;
+  const incident = request.json<{ incident?: Record<string, unknown> }>()?.incident;
+  const errors: string[] = [];
+  if (typeof incident !== 'object' || incident === null) errors.push('Incident must be an object.');
+  else {
+    if (incident.type !== 'incident') errors.push("Incident type must be 'incident'.");
+    if (typeof incident.title !== 'string' || incident.title.trim() === '') errors.push('Title cannot be empty.');
+    const service = incident.service as { id?: unknown } | undefined;
+    if (typeof service !== 'object' || service === null || typeof service.id !== 'string') errors.push('Service is required.');
+    else if (service.id !== SERVICE.id) errors.push('Service not found.');
+    if (incident.urgency !== undefined && incident.urgency !== 'high' && incident.urgency !== 'low') errors.push('Urgency must be one of high, low.');
+    if (incident.incident_key !== undefined && typeof incident.incident_key !== 'string') errors.push('Incident key must be a string.');
+  }
+  if (errors.length > 0) return restError(400, 'Invalid Input Provided', 2001, errors, headers);
+  const fields = incident as { title: string; urgency?: 'high' | 'low'; incident_key?: string; body?: { details?: unknown } };
+  const state = stateOf(context);
+  const now = context.clock.now();
+  const key = fields.incident_key ?? stableHex(now.getTime(), `rest:${state.nextNumber}:${request.rawBody}`, 32);
+  if (state.incidents.some((candidate) => candidate.incidentKey === key && candidate.status !== 'resolved')) {
+    return restError(400, 'Invalid Input Provided', 2001, [`Open incident with key '${key}' already exists.`], headers);
+  }
+  const created: PagerDutyIncident = {
+    id: incidentId(context, `rest:${state.nextNumber}:${key}`),
+    incidentNumber: state.nextNumber++,
+    title: fields.title,
+    status: 'triggered',
+    urgency: fields.urgency ?? 'high',
+    incidentKey: key,
+    createdAt: now,
+    updatedAt: now,
+    alertCount: 0,
+    severity: fields.urgency === 'low' ? 'warning' : 'error',
+    source: 'rest-api',
+    customDetails: typeof fields.body?.details === 'string' ? { details: fields.body.details } : {},
+  };
+  state.incidents.push(created);
+  return json(201, { incident: presentIncident(created, request) }, headers);
+}
+
+/** One status change (`acknowledged`, `resolved`), plus title/urgency edits; a resolved incident stays resolved. */
+function applyUpdate(incident: PagerDutyIncident, update: Record<string, unknown>, now: Date): string | undefined {
+  if (update.status !== undefined) {
+    if (update.status !== 'acknowledged' && update.status !== 'resolved') return 'Status must be one of acknowledged, resolved.';
+    if (incident.status === 'resolved' && update.status !== 'resolved') return 'Incident Already Resolved';
+  }
+  if (update.urgency !== undefined && update.urgency !== 'high' && update.urgency !== 'low') return 'Urgency must be one of high, low.';
+  if (update.title !== undefined && (typeof update.title !== 'string' || update.title.trim() === '')) return 'Title cannot be empty.';
+  if (update.status !== undefined) incident.status = update.status as IncidentStatus;
+  if (update.urgency !== undefined) incident.urgency = update.urgency as 'high' | 'low';
+  if (typeof update.title === 'string') incident.title = update.title;
+  incident.updatedAt = now;
+  return undefined;
+}
+
+function findIncident(context: LabContext, id: string | undefined): PagerDutyIncident | undefined {
+  return stateOf(context).incidents.find((item) => item.id === id || String(item.incidentNumber) === id);
+}
+
+/** PUT /incidents/{id}: `{incident: {type: 'incident' | 'incident_reference', status?, title?, urgency?}}`. */
+function updateIncident(request: LabRequest, context: LabContext): LabResponse {
+  const gate = restWriteGate(request, context);
+  if ('refused' in gate) return gate.refused;
+  const { headers } = gate;
+  const incident = findIncident(context, request.params.id);
+  if (incident === undefined) return restError(404, 'Not Found', 2100, [], headers);
+  const update = request.json<{ incident?: Record<string, unknown> }>()?.incident;
+  if (typeof update !== 'object' || update === null || (update.type !== 'incident' && update.type !== 'incident_reference')) {
+    return restError(400, 'Invalid Input Provided', 2001, ["Incident type must be 'incident' or 'incident_reference'."], headers);
+  }
+  const problem = applyUpdate(incident, update, context.clock.now());
+  if (problem !== undefined) return restError(400, 'Invalid Input Provided', 2001, [problem], headers);
+  return json(200, { incident: presentIncident(incident, request) }, headers);
+}
+
+/** PUT /incidents: bulk `{incidents: [{id, type, status}]}`; all or nothing. */
+function updateIncidents(request: LabRequest, context: LabContext): LabResponse {
+  const gate = restWriteGate(request, context);
+  if ('refused' in gate) return gate.refused;
+  const { headers } = gate;
+  const updates = request.json<{ incidents?: unknown }>()?.incidents;
+  if (!Array.isArray(updates) || updates.length === 0 || updates.length > 250) {
+    return restError(400, 'Invalid Input Provided', 2001, ['Incidents must be an array of 1 to 250 incident references.'], headers);
+  }
+  const targets: Array<{ incident: PagerDutyIncident; update: Record<string, unknown> }> = [];
+  for (const update of updates as Array<Record<string, unknown> | null>) {
+    const incident = typeof update === 'object' && update !== null ? findIncident(context, String(update.id)) : undefined;
+    if (incident === undefined) return restError(404, 'Not Found', 2100, [], headers);
+    targets.push({ incident, update: update! });
+  }
+  const now = context.clock.now();
+  for (const { incident, update } of targets) {
+    const copy = { ...incident };
+    const problem = applyUpdate(copy, update, now);
+    if (problem !== undefined) return restError(400, 'Invalid Input Provided', 2001, [problem], headers);
+  }
+  for (const { incident, update } of targets) applyUpdate(incident, update, now);
+  return json(200, { incidents: targets.map(({ incident }) => presentIncident(incident, request)) }, headers);
 }
 
 export const pagerdutySimulator: LabProductModule = {
   product: PRODUCT,
   prefix: '/pagerduty',
+  endpoints: { events: '/events', rest: '/api' },
   register(router) {
     router.post('/events/v2/enqueue', enqueue);
     router.get('/api/incidents', listIncidents);
     router.get('/api/incidents/:id', getIncident);
+    router.post('/api/incidents', createIncident);
+    router.put('/api/incidents', updateIncidents);
+    router.put('/api/incidents/:id', updateIncident);
+    router.get('/api/services', listServices);
   },
   errorResponse(status, message, request) {
     if (request.path.startsWith('/events')) {
@@ -303,6 +441,11 @@ export const pagerdutySimulator: LabProductModule = {
       return json(status, { status: status >= 500 ? 'error' : 'invalid event', message, errors: [message] });
     }
     const code = status === 401 ? 2006 : status === 404 ? 2100 : status === 429 ? 2020 : status >= 500 ? 2000 : 2001;
-    return restError(status, message, code);
+    return restError(status, status === 429 ? 'Rate Limit Exceeded' : message, code);
+  },
+  rateLimitHeaders(retryAfterSeconds, request): Record<string, string> {
+    // Events API throttling carries no headers; REST reports the window (`ratelimit-reset`: seconds to wait).
+    if (request.path.startsWith('/events')) return {};
+    return { 'ratelimit-limit': String(REST_LIMIT_PER_MINUTE), 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.ceil(retryAfterSeconds ?? 60)) };
   },
 };

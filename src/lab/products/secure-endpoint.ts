@@ -16,6 +16,8 @@ const PRODUCT = 'secure_endpoint';
 const VERSION = 'v1.2.0';
 const PAGE_SIZE = 500;
 const HOUR_MS = 3_600_000;
+/** 3,000 requests per hour per credential, as a recorded real response reports (§3.3). */
+const RATE_LIMIT_PER_HOUR = 3000;
 
 type IsolationStatus = 'not_isolated' | 'pending_start' | 'isolated' | 'pending_stop';
 
@@ -236,8 +238,18 @@ export const secureEndpointSimulator: LabProductModule = {
     return envelopeError(status, description, [message], request);
   },
 
+  rateLimitHeaders(retryAfterSeconds, _request, context) {
+    const resetSeconds = Math.ceil(retryAfterSeconds ?? 60);
+    return {
+      'x-ratelimit-limit': String(RATE_LIMIT_PER_HOUR),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(resetSeconds),
+      'x-ratelimit-resetdate': new Date(context.clock.now().getTime() + resetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+  },
+
   register(router, context) {
-    const limiter = context.limiter(PRODUCT, 3000 * 20, HOUR_MS);
+    const limiter = context.limiter(PRODUCT, RATE_LIMIT_PER_HOUR, HOUR_MS);
     // Every route: Basic auth, then the four rate-limit headers.
     const guarded = (handler: (request: LabRequest) => LabResponse) => (request: LabRequest): LabResponse => {
       const credentials = basicCredentials(request);
@@ -336,6 +348,21 @@ export const secureEndpointSimulator: LabProductModule = {
         if (host === undefined) return envelopeError(404, 'Not Found', [`computer ${request.params.guid} not found`], request);
         settle(context, host);
         return ok(request, { data: isolationOf(context, host) });
+      }),
+    );
+
+    // OPTIONS tells whether isolation can be started on the computer (its Allow header lists what is possible now).
+    router.on(
+      'OPTIONS',
+      '/v1/computers/:guid/isolation',
+      guarded((request) => {
+        const host = findComputer(context, request.params.guid!);
+        if (host === undefined) return envelopeError(404, 'Not Found', [`computer ${request.params.guid} not found`], request);
+        settle(context, host);
+        const isolation = isolationOf(context, host);
+        const allowed = ['GET', 'OPTIONS', ...(isolation.available && isolation.status === 'not_isolated' ? ['PUT'] : []), ...(isolation.status === 'isolated' || isolation.status === 'pending_start' ? ['DELETE'] : [])];
+        const response = ok(request, { data: { available: isolation.available, status: isolation.status } });
+        return { ...response, headers: { ...response.headers, allow: allowed.join(', ') } };
       }),
     );
 

@@ -3,13 +3,15 @@ import { LAB_CREDENTIALS } from '../credentials.js';
 import type { LabContext } from '../lab-context.js';
 import { basicCredentials, empty, json, type LabRequest, type LabResponse } from '../lab-http.js';
 import type { LabProductModule } from '../lab-product.js';
+import type { ProductRouter } from '../lab-router.js';
 import { stableUuid, type LabHost } from '../scenario/index.js';
 
 /*
  * Cisco Secure Firewall Management Center REST API (connectors.md §4): generatetoken answers 204
  * with the tokens in headers, data calls carry X-auth-access-token, tokens live 30 minutes and
  * refresh three times; lists carry items, links.self and paging {offset, limit, count, pages,
- * next[]}; stubs unless expanded=true; the {error:{category,messages,severity}} envelope; about
+ * next[]}; stubs unless expanded=true; network groups (objects + literals, PUT replaces) and
+ * address literals in rules; the {error:{category,messages,severity}} envelope; about
  * 120 requests a minute, then 429. FMC documents no events API: the scenario's connection events
  * are presented by the Splunk simulator (index=firewall, sourcetype=cisco:ftd) instead.
  *
@@ -46,6 +48,22 @@ interface ObjectReference {
   name: string;
 }
 
+/** An address written into a rule or group directly instead of through an object. */
+interface Literal {
+  type: 'Host' | 'Network';
+  value: string;
+}
+
+/** A network group: objects (hosts, networks, other groups) and literals. */
+interface NetworkGroup {
+  id: string;
+  name: string;
+  description: string;
+  objects: ObjectReference[];
+  literals: Literal[];
+  timestamp: number;
+}
+
 interface AccessRule {
   id: string;
   name: string;
@@ -56,6 +74,8 @@ interface AccessRule {
   logEnd: boolean;
   sourceNetworks: ObjectReference[];
   destinationNetworks: ObjectReference[];
+  sourceLiterals?: Literal[];
+  destinationLiterals?: Literal[];
   destinationPorts: Array<{ type: string; protocol: string; port: string }>;
   section: 'mandatory' | 'default';
 }
@@ -91,6 +111,7 @@ interface Session {
 
 interface FirewallState {
   objects: NetworkObject[];
+  groups: NetworkGroup[];
   policies: AccessPolicy[];
   devices: Device[];
   tasks: Map<string, DeploymentTask>;
@@ -151,6 +172,7 @@ function createState(context: LabContext): FirewallState {
   });
   return {
     objects,
+    groups: [],
     policies: [
       {
         id: objectId(seed, 'policy:edge'),
@@ -318,8 +340,8 @@ function renderRule(request: LabRequest, policy: AccessPolicy, rule: AccessRule,
     logBegin: rule.logBegin,
     logEnd: rule.logEnd,
     logFiles: false,
-    sourceNetworks: { objects: rule.sourceNetworks },
-    destinationNetworks: { objects: rule.destinationNetworks },
+    sourceNetworks: networkSet(rule.sourceNetworks, rule.sourceLiterals),
+    destinationNetworks: networkSet(rule.destinationNetworks, rule.destinationLiterals),
     sourceZones: { objects: [] },
     destinationPorts: rule.destinationPorts.length === 0 ? { objects: [] } : { literals: rule.destinationPorts },
     metadata: {
@@ -329,6 +351,23 @@ function renderRule(request: LabRequest, policy: AccessPolicy, rule: AccessRule,
       accessPolicy: { id: policy.id, name: policy.name, type: 'AccessPolicy' },
       domain: { id: LAB_CREDENTIALS.secureFirewall.domainUuid, name: 'Global', type: 'Domain' },
     },
+  };
+}
+
+/** `{objects, literals}` as FMC shows a rule's or group's networks: `literals` only when there are some. */
+function networkSet(objects: ObjectReference[], literals: Literal[] | undefined): Record<string, unknown> {
+  return { objects, ...(literals === undefined || literals.length === 0 ? {} : { literals }) };
+}
+
+function renderGroup(request: LabRequest, group: NetworkGroup, expanded: boolean): Record<string, unknown> {
+  const stub = { id: group.id, type: 'NetworkGroup', name: group.name, links: { self: `${configBase(request)}/object/networkgroups/${group.id}` } };
+  if (!expanded) return stub;
+  return {
+    ...stub,
+    description: group.description,
+    overridable: false,
+    ...networkSet(group.objects, group.literals),
+    metadata: { domain: { id: LAB_CREDENTIALS.secureFirewall.domainUuid, name: 'Global', type: 'Domain' }, lastUser: { name: LAB_CREDENTIALS.secureFirewall.username }, timestamp: group.timestamp },
   };
 }
 
@@ -410,9 +449,24 @@ function references(firewall: FirewallState, field: RuleBody['sourceNetworks'], 
   const out: ObjectReference[] = [];
   for (const item of objects as unknown[]) {
     const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-    const known = firewall.objects.find((object) => object.id === id);
+    const known = firewall.objects.find((object) => object.id === id) ?? firewall.groups.find((group) => group.id === id);
     if (known === undefined) return `${label}: unknown object id ${String(id)}`;
-    out.push({ id: known.id, type: known.type, name: known.name });
+    out.push({ id: known.id, type: 'type' in known ? known.type : 'NetworkGroup', name: known.name });
+  }
+  return out;
+}
+
+/** `literals: [{type: 'Host', value: '198.51.100.7'}, {type: 'Network', value: '203.0.113.0/24'}]`, validated. */
+function literals(field: RuleBody['sourceNetworks'], label: string): Literal[] | string {
+  const items = field?.literals ?? [];
+  if (!Array.isArray(items)) return `${label}.literals must be an array`;
+  const out: Literal[] = [];
+  for (const item of items as unknown[]) {
+    const { type, value } = (typeof item === 'object' && item !== null ? item : {}) as { type?: unknown; value?: unknown };
+    const text = typeof value === 'string' ? value.trim() : '';
+    if (type === 'Host' && (isIpv4(text) || isIpv6(text))) out.push({ type, value: text });
+    else if (type === 'Network' && (isCidr(text) || isIpv4(text))) out.push({ type, value: text });
+    else return `${label}.literals: invalid ${String(type)} literal ${text === '' ? '(empty)' : text}`;
   }
   return out;
 }
@@ -435,6 +489,10 @@ function createRule(request: LabRequest, context: LabContext): LabResponse {
   if (typeof sources === 'string') return fmcError(400, sources, 'VALIDATION');
   const destinations = references(firewall, body.destinationNetworks, 'destinationNetworks');
   if (typeof destinations === 'string') return fmcError(400, destinations, 'VALIDATION');
+  const sourceLiterals = literals(body.sourceNetworks, 'sourceNetworks');
+  if (typeof sourceLiterals === 'string') return fmcError(400, sourceLiterals, 'VALIDATION');
+  const destinationLiterals = literals(body.destinationNetworks, 'destinationNetworks');
+  if (typeof destinationLiterals === 'string') return fmcError(400, destinationLiterals, 'VALIDATION');
   const section = request.query.get('section')?.toLowerCase() === 'mandatory' ? 'mandatory' : 'default';
   const rule: AccessRule = {
     id: randomObjectId(),
@@ -446,6 +504,8 @@ function createRule(request: LabRequest, context: LabContext): LabResponse {
     logEnd: body.logEnd === true,
     sourceNetworks: sources,
     destinationNetworks: destinations,
+    sourceLiterals,
+    destinationLiterals,
     destinationPorts: [],
     section,
   };
@@ -483,6 +543,74 @@ function getObject(type: 'Network' | 'Host') {
     const object = state(context).objects.find((item) => item.type === type && item.id === request.params.id);
     return object === undefined ? fmcError(404, `Object not found: ${request.params.id}`) : json(200, renderObject(request, object, true));
   };
+}
+
+interface GroupBody extends ObjectBody {
+  id?: unknown;
+  objects?: unknown;
+  literals?: unknown;
+}
+
+/** A network group from a POST or PUT body: a unique name, known objects, valid literals, at least one of them. */
+function groupFromBody(request: LabRequest, context: LabContext, existing: NetworkGroup | undefined): NetworkGroup | LabResponse {
+  const body = request.json<GroupBody>();
+  if (body === undefined || typeof body !== 'object' || Array.isArray(body)) return fmcError(400, 'Invalid JSON in request body.', 'VALIDATION');
+  if (typeof body.name !== 'string' || !NAME_PATTERN.test(body.name)) return fmcError(400, 'Invalid object name: use up to 128 letters, digits, spaces and . _ - +', 'VALIDATION');
+  if (body.type !== undefined && body.type !== 'NetworkGroup') return fmcError(400, `Invalid type ${String(body.type)} for this endpoint; expected NetworkGroup.`, 'VALIDATION');
+  if (existing !== undefined && body.id !== existing.id) return fmcError(400, 'The id in the body must match the id in the path.', 'VALIDATION');
+  const firewall = state(context);
+  const name = body.name;
+  if ([...firewall.objects, ...firewall.groups].some((item) => item.name.toLowerCase() === name.toLowerCase() && item.id !== existing?.id)) {
+    return fmcError(400, `Duplicate Name detected for object: ${name}`);
+  }
+  const members = { objects: body.objects, literals: body.literals };
+  const objects = references(firewall, members, 'objects');
+  if (typeof objects === 'string') return fmcError(400, objects, 'VALIDATION');
+  if (existing !== undefined && objects.some((object) => object.id === existing.id)) return fmcError(400, 'A network group cannot contain itself.', 'VALIDATION');
+  const addresses = literals(members, 'literals');
+  if (typeof addresses === 'string') return fmcError(400, addresses, 'VALIDATION');
+  if (objects.length + addresses.length === 0) return fmcError(400, 'A network group needs at least one object or literal.', 'VALIDATION');
+  return {
+    id: existing?.id ?? randomObjectId(),
+    name,
+    description: typeof body.description === 'string' ? body.description : ' ',
+    objects,
+    literals: addresses,
+    timestamp: context.clock.now().getTime(),
+  };
+}
+
+function networkGroups(router: ProductRouter): void {
+  router.get(`${CONFIG}/object/networkgroups`, (request, context) => guard(request, context) ?? listEnvelope(request, state(context).groups, (group, expanded) => renderGroup(request, group, expanded)));
+  router.post(`${CONFIG}/object/networkgroups`, (request, context) => {
+    const denied = guard(request, context);
+    if (denied !== undefined) return denied;
+    const group = groupFromBody(request, context, undefined);
+    if ('status' in group) return group;
+    const firewall = state(context);
+    firewall.groups.push(group);
+    markPending(context, firewall);
+    return json(201, renderGroup(request, group, true));
+  });
+  router.get(`${CONFIG}/object/networkgroups/:id`, (request, context) => {
+    const denied = guard(request, context);
+    if (denied !== undefined) return denied;
+    const group = state(context).groups.find((item) => item.id === request.params.id);
+    return group === undefined ? fmcError(404, `Object not found: ${request.params.id}`) : json(200, renderGroup(request, group, true));
+  });
+  // PUT replaces the whole group (FMC needs the full object, id included).
+  router.put(`${CONFIG}/object/networkgroups/:id`, (request, context) => {
+    const denied = guard(request, context);
+    if (denied !== undefined) return denied;
+    const firewall = state(context);
+    const index = firewall.groups.findIndex((item) => item.id === request.params.id);
+    if (index < 0) return fmcError(404, `Object not found: ${request.params.id}`);
+    const group = groupFromBody(request, context, firewall.groups[index]);
+    if ('status' in group) return group;
+    firewall.groups[index] = group;
+    markPending(context, firewall);
+    return json(200, renderGroup(request, group, true));
+  });
 }
 
 function deployableDevices(request: LabRequest, context: LabContext): LabResponse {
@@ -613,6 +741,7 @@ export const secureFirewallSimulator: LabProductModule = {
     router.get(`${CONFIG}/object/hosts`, listObjects('Host'));
     router.post(`${CONFIG}/object/hosts`, (request, context) => createObject(request, context, 'Host'));
     router.get(`${CONFIG}/object/hosts/:id`, getObject('Host'));
+    networkGroups(router);
     router.get(`${CONFIG}/policy/accesspolicies`, (request, context) => {
       const denied = guard(request, context);
       if (denied !== undefined) return denied;

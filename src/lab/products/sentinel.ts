@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LAB_CREDENTIALS } from '../credentials.js';
 import type { LabContext } from '../lab-context.js';
-import { authorizationToken, json, type LabRequest, type LabResponse } from '../lab-http.js';
+import { authorizationToken, basicCredentials, json, type LabRequest, type LabResponse } from '../lab-http.js';
 import type { LabProductModule } from '../lab-product.js';
 import type { ProductRouter } from '../lab-router.js';
 import { stableHex, stableUuid, type LabIncident, type ScenarioEvent } from '../scenario/index.js';
@@ -78,32 +78,40 @@ interface SentinelState {
 export const sentinelSimulator: LabProductModule = {
   product: PRODUCT,
   prefix: '/sentinel',
+  endpoints: { entra_login: '/login', management: '/management', log_analytics: '/loganalytics' },
   register(router: ProductRouter, context: LabContext) {
     const credentials = LAB_CREDENTIALS.sentinel;
     const state = () => context.state<SentinelState>(PRODUCT, () => ({ incidents: deriveIncidents(context) }));
     const tokens = () => context.tokens(PRODUCT, TOKEN_TTL_SECONDS);
 
-    // ---- Entra ID token endpoint ----
-    router.post('/login/:tenant/oauth2/v2.0/token', (request) => {
+    // ---- Entra ID token endpoint (v2.0 with `scope`; the v1 endpoint with `resource` as older SDKs send it) ----
+    const issueToken = (request: LabRequest, requestedScope: string | null): LabResponse => {
       const form = request.form();
+      const basic = basicCredentials(request);
       if (request.params.tenant !== credentials.tenantId) {
         return aadError(400, 'invalid_request', 90002, `AADSTS90002: Tenant '${request.params.tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
       }
       if (form.get('grant_type') !== 'client_credentials') {
         return aadError(400, 'unsupported_grant_type', 70003, 'AADSTS70003: The app requested an unsupported grant type.');
       }
-      if (form.get('client_id') !== credentials.clientId) {
+      // client_secret_post (form fields) or client_secret_basic (Authorization: Basic id:secret).
+      if ((form.get('client_id') ?? basic?.username) !== credentials.clientId) {
         return aadError(400, 'unauthorized_client', 700016, `AADSTS700016: Application with identifier was not found in the directory.`);
       }
-      if (form.get('client_secret') !== credentials.clientSecret) {
+      if ((form.get('client_secret') ?? basic?.password) !== credentials.clientSecret) {
         return aadError(401, 'invalid_client', 7000215, 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
       }
-      const audience = SCOPES[form.get('scope') ?? ''];
+      const audience = SCOPES[requestedScope ?? ''];
       if (audience === undefined) {
         return aadError(400, 'invalid_scope', 1002012, 'AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).');
       }
       const issued = tokens().issue(credentials.clientId, audience);
       return json(200, { token_type: 'Bearer', expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token });
+    };
+    router.post('/login/:tenant/oauth2/v2.0/token', (request) => issueToken(request, request.form().get('scope')));
+    router.post('/login/:tenant/oauth2/token', (request) => {
+      const resource = request.form().get('resource');
+      return issueToken(request, resource === null ? null : `${resource.replace(/\/+$/, '')}/.default`);
     });
 
     // ---- Log Analytics query API ----

@@ -577,4 +577,8 @@ export const servicenowSimulator: LabProductModule = {
     if (status === 429) return failure(429, 'Rate limit exceeded', `Rate limit of ${RATE_LIMIT_PER_HOUR} requests per hour for Table API exceeded`);
     return failure(status, status >= 500 ? 'Internal Server Error' : 'Invalid request', message);
   },
+  rateLimitHeaders(retryAfterSeconds, _request, context) {
+    const resetSeconds = Math.ceil(context.clock.now().getTime() / 1000 + (retryAfterSeconds ?? 60));
+    return { 'x-ratelimit-limit': String(RATE_LIMIT_PER_HOUR), 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-rule': RATE_LIMIT_RULE };
+  },
 };

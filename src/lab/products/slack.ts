@@ -494,7 +494,9 @@ export function createSlackSimulator(options: SlackSimulatorOptions = {}): LabPr
     const parsed = parseArguments(request);
     if ('invalid' in parsed) return fail(parsed.invalid);
     const { args } = parsed;
-    const token = authorizationToken(request) ?? stringArgument(args, 'token');
+    // Slack reads a token from the Authorization header or a form/query `token`, never from a JSON body.
+    const jsonBody = (request.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+    const token = authorizationToken(request) ?? (jsonBody ? (request.query.get('token') ?? undefined) : stringArgument(args, 'token'));
     if (method !== 'api.test') {
       if (token === undefined) return fail('not_authed');
       if (token !== LAB_CREDENTIALS.slack.botToken) return fail('invalid_auth');
@@ -505,6 +507,7 @@ export function createSlackSimulator(options: SlackSimulatorOptions = {}): LabPr
   return {
     product: PRODUCT,
     prefix: '/slack',
+    endpoints: { web_api: '/api/' },
     register(router, context) {
       router.post('/api/:method', callMethod);
       router.get('/api/:method', callMethod);

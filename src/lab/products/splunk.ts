@@ -1111,6 +1111,8 @@ function collectorRaw(request: LabRequest, context: LabContext): LabResponse {
 export const splunkSimulator: LabProductModule = {
   product: PRODUCT,
   prefix: PREFIX,
+  // The management port (REST) and the HEC port are one prefix here.
+  endpoints: { rest: '', hec: '' },
   register(router) {
     router.post('/services/auth/login', login);
     router.get(

@@ -28,7 +28,7 @@ const BROKEN_FIXTURES: Array<[file: string, expected: string]> = [
   ['duplicate-step.yaml', '15:11: steps.1.name: duplicate step name "computer" (first used at line 11)'],
   ['reserved-step-name.yaml', '15:11: steps.1.name: step name "params" is reserved (params, steps, trigger name run data)'],
   ['unknown-tool.yaml', '8:5: tools.2: unknown tool "splunk.serch" (did you mean "splunk.search"?)'],
-  ['unknown-step-tool.yaml', '16:11: steps.1.tool: unknown tool "umbrella.investigate"'],
+  ['unknown-step-tool.yaml', '16:11: steps.1.tool: unknown tool "umbrella.investigate_hash"'],
   ['tool-not-listed.yaml', '15:11: steps.1.tool: tool "secure_endpoint.list_events" is not listed in tools'],
   ['scope-not-granted.yaml', '8:5: tools.2: tool "cisco.secure_endpoint.isolate" needs the execute permission (set permissions.execute: true)'],
   ['bad-condition.yaml', "17:52: steps.1.condition: invalid condition at column 37: expected a value, found 'and'"],

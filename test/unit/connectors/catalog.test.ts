@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { loadCatalog, resolveToolId } from '../../../src/connectors/catalog/index.js';
-import { CONNECTOR_MODULES, connectorDependencies } from '../../../src/connectors/registry.js';
+import { CONNECTOR_MODULES, connectorDependencies, createConnector } from '../../../src/connectors/registry.js';
 import { CONNECTOR_IDS } from '../../../src/connectors/tool.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { InputError } from '../../../src/core/errors/index.js';
@@ -74,5 +75,37 @@ describe('tool catalog (tools/*.yaml)', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tool rate limits', () => {
+  it('gives every tool a limit: its connector queue, and its own where the product documents one', () => {
+    for (const entry of catalog.tools.values()) expect(catalog.connectors.get(entry.connector)?.rate_limit.concurrency, entry.id).toBeGreaterThan(0);
+    expect(catalog.tools.get('sentinel.query')?.rate_limit).toEqual({ concurrency: 5, interval_ms: 30_000, interval_cap: 150 });
+  });
+
+  it("runs a tool with its own rate_limit through that tool's queue", async () => {
+    let running = 0;
+    let most = 0;
+    const release: Array<() => void> = [];
+    const handler = async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => release.push(resolve));
+      running -= 1;
+      return 'done';
+    };
+    const module = CONNECTOR_MODULES.find((candidate) => candidate.id === 'sentinel')!;
+    const fake = { ...module, create: () => ({ id: 'sentinel' as const, tools: [{ id: 'sentinel.query', connector: 'sentinel' as const, description: 'query', input: z.object({}), scope: 'read' as const, handler }], healthCheck: async () => ({ detail: 'ok' }) }) };
+    const [tool] = createConnector(fake, config, catalog, { clock: fixedClock(0) }).tools;
+    const calls = Array.from({ length: 7 }, () => tool!.handler({}, { clock: fixedClock(0) }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(most).toBe(5);
+    while (release.length > 0 || running > 0) {
+      release.splice(0).forEach((resolve) => resolve());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await Promise.all(calls)).toEqual(Array(7).fill('done'));
+    expect(most).toBe(5);
   });
 });

@@ -47,6 +47,17 @@ async function startFakeFmc(options: { refuseRefresh?: boolean; badPassword?: bo
 const tokenCalls = (server: ScriptedServer) => server.journal.filter((entry) => entry.path === GENERATE || entry.path === REFRESH).map((entry) => (entry.path === GENERATE ? 'generate' : 'refresh'));
 
 describe('fmcTokenAuth', () => {
+  it('takes the Global domain from DOMAINS when the response has no DOMAIN_UUID header', async () => {
+    const server = await startScriptedServer((request) =>
+      request.path === GENERATE
+        ? { status: 204, headers: { 'X-auth-access-token': 'access-1', 'X-auth-refresh-token': 'refresh-1', DOMAINS: JSON.stringify([{ name: 'Global/Branch', uuid: 'branch-uuid' }, { name: 'Global', uuid: DOMAIN }]) } }
+        : { status: 200, json: {} },
+    );
+    servers.push(server);
+    const auth = fmcTokenAuth({ product: 'secure_firewall', baseUrl: server.url, username: 'api-user', password: PASSWORD });
+    expect(await auth.resolveDomainUuid()).toBe(DOMAIN);
+  });
+
   it('generates a token with Basic (204 + headers), sends X-auth-access-token and exposes DOMAIN_UUID', async () => {
     const server = await startFakeFmc();
     const auth = fmcTokenAuth({ product: 'fmc', baseUrl: server.url, username: 'api-user', password: PASSWORD });

@@ -153,6 +153,21 @@ describe('HttpClient: requests and responses', () => {
     expect(response.data.resources).toEqual(['a', 'b']);
   });
 
+  it('check validates like schema but returns the body as received (unknown fields kept, nothing copied)', async () => {
+    const server = await serve(inSequence(
+      { status: 200, json: { resources: [{ device_id: 'a', extra: { nested: 1 } }], meta: { trace_id: 't' } } },
+      { status: 200, json: { resources: [{ device_id: 7 }] } },
+    ));
+    const { client } = clientFor(server.url);
+    // Strip mode would drop `extra` and `meta` from a parsed copy; a check keeps what the product sent.
+    const check = z.object({ resources: z.array(z.object({ device_id: z.string() })) });
+    const response = await client.get<{ resources: Array<Record<string, unknown>>; meta: unknown }>('/q', { check });
+    expect(response.data).toEqual({ resources: [{ device_id: 'a', extra: { nested: 1 } }], meta: { trace_id: 't' } });
+    const error = await rejectionOf(client.get('/q', { check }));
+    expect(error).toBeInstanceOf(ConnectorInvalidResponseError);
+    expect((error as ConnectorInvalidResponseError).path).toBe('resources[0].device_id');
+  });
+
   it('does not follow redirects, so credentials never travel to another host', async () => {
     const other = await serve(() => ({ status: 200, json: {} }));
     const server = await serve(() => ({ status: 302, headers: { location: `${other.url}/steal` } }));
@@ -186,6 +201,18 @@ describe('HttpClient: retries', () => {
       const { client, waits } = clientFor(server.url);
       const error = await rejectionOf(client.post('/incidents', { json: { title: 't' } }));
       expect((error as { status?: number }).status).toBe(status);
+      expect(server.journal).toHaveLength(1);
+      expect(waits).toEqual([]);
+    }
+  });
+
+  it('never re-sends a POST whose 2xx reply could not be read (not JSON, or not the expected shape)', async () => {
+    for (const reply of [{ status: 201, body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } }, { status: 201, json: { result: 'not an object' } }]) {
+      const server = await serve(() => reply);
+      const { client, waits } = clientFor(server.url);
+      const error = await rejectionOf(client.post('/api/now/table/incident', { json: { short_description: 't' }, schema: z.object({ result: z.object({ sys_id: z.string() }) }) }));
+      expect(error).toBeInstanceOf(ConnectorInvalidResponseError);
+      expect((error as ConnectorInvalidResponseError).status).toBe(201);
       expect(server.journal).toHaveLength(1);
       expect(waits).toEqual([]);
     }

@@ -77,6 +77,24 @@ describe('oauth2ClientCredentials', () => {
     expect(tokenRequests()).toHaveLength(2);
   });
 
+  it('assumes a short lifetime (300 s) for a token response without expires_in, which OAuth2 only recommends', async () => {
+    const clock = fixedClock('2024-06-01T12:00:00Z');
+    let issued = 0;
+    const server = await startScriptedServer((request) => {
+      if (request.path === '/iroh/oauth2/token') return { status: 200, json: { access_token: `token-${(issued += 1)}`, token_type: 'Bearer' } };
+      return { status: 200, json: {} };
+    });
+    servers.push(server);
+    const client = new HttpClient({ product: 'xdr', baseUrl: server.url, auth: authFor(server, { clock, earlyRefreshSeconds: 60 }), clock });
+    await client.get('/api');
+    clock.advance(239_000);
+    await client.get('/api');
+    expect(issued).toBe(1);
+    clock.advance(1_000);
+    await client.get('/api');
+    expect(issued).toBe(2);
+  });
+
   it('shares one token request between concurrent callers', async () => {
     const { server, tokenRequests, apiRequests } = await startOAuthProduct();
     const client = new HttpClient({ product: 'xdr', baseUrl: server.url, auth: authFor(server) });
