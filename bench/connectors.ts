@@ -3,19 +3,18 @@
  * CrowdStrike (the lab runs in its own process) with 20 ms injected latency per request and
  * prints one JSON line; per product, medians of 5 runs:
  *  - `wall_ms`, `requests`, `concurrency` (the connector's queue from tools/<connector>.yaml);
- *  - `lower_bound_ms`: the least time page size, latency and the rate limit allow. The rate limit
- *    is the product's published one and the connector's own queue (requests in flight at once:
- *    the catalog's concurrency); the pages are the fewest the largest page size needs (Secure
- *    Endpoint 500 computers; CrowdStrike 5,000 ids per query page plus 5,000 devices per entity
- *    request), each one latency, run as early as anything allows: ceil(requests / concurrency)
- *    round trips, never fewer than the chain of dependent requests (CrowdStrike: ids, then
- *    devices). `ratio` = wall / that; target <= 1.3.
- *  - `serial_bound_ms` / `serial_ratio`: the bound read literally as one request at a time (what
- *    a `links.next` walk needs). A scheduler that overlaps pages beats it, so it is printed for
- *    comparison only: a ratio under 1 against it says nothing about how good the paging is.
+ *  - `lower_bound_ms`: the issue's bound, what page size, latency and the rate limit allow: the
+ *    fewest requests the largest page size needs (Secure Endpoint 500 computers; CrowdStrike
+ *    5,000 ids per query page plus 5,000 devices per entity request), one latency each, as a
+ *    `links.next` walk sends them, or the time the product's published rate limit needs for
+ *    them, whichever is longer. `ratio` = wall / that; target <= 1.3. Offset-paged products let
+ *    the connector overlap pages, which is why it can come in under 1.
+ *  - `overlapped_bound_ms` / `overlapped_ratio`: the stricter floor for a client that overlaps
+ *    pages: ceil(requests / concurrency) round trips, never fewer than the chain of dependent
+ *    requests (CrowdStrike: ids, then devices), and never faster than the rate limit.
  *  - `processing_ms`: the same paging with no injected latency: moving and parsing 10,000 records
- *    on both sides, which no scheduling can hide; `scheduling_ratio` = wall / max(lower bound,
- *    processing): how close the paging comes to overlapping all latency with that work.
+ *    on both sides, which no scheduling can hide; `scheduling_ratio` = wall / max(overlapped
+ *    bound, processing): how close the paging comes to overlapping all latency with that work.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +39,8 @@ interface ProductFigures {
   concurrency: number;
   lower_bound_ms: number;
   ratio: number | null;
-  serial_bound_ms: number;
-  serial_ratio: number | null;
+  overlapped_bound_ms: number;
+  overlapped_ratio: number | null;
   processing_ms: number;
   scheduling_ratio: number | null;
 }
@@ -85,8 +84,8 @@ export async function run(): Promise<void> {
       const concurrency = catalog.connectors.get(connectorId)!.rate_limit.concurrency;
       // Requests past the product's window wait for the next window.
       const rateBound = minimumRequests <= productLimit.requests ? 0 : Math.floor((minimumRequests - 1) / productLimit.requests) * productLimit.windowMs + LATENCY_MS;
-      const lowerBound = Math.max(Math.max(dependentRounds, Math.ceil(minimumRequests / concurrency)) * LATENCY_MS, rateBound);
-      const serialBound = Math.max(minimumRequests * LATENCY_MS, rateBound);
+      const lowerBound = Math.max(minimumRequests * LATENCY_MS, rateBound);
+      const overlappedBound = Math.max(Math.max(dependentRounds, Math.ceil(minimumRequests / concurrency)) * LATENCY_MS, rateBound);
       const ratio = (value: number, bound: number) => (bound === 0 ? null : Number((value / bound).toFixed(2)));
       return {
         devices,
@@ -95,10 +94,10 @@ export async function run(): Promise<void> {
         concurrency,
         lower_bound_ms: lowerBound,
         ratio: ratio(wall, lowerBound),
-        serial_bound_ms: serialBound,
-        serial_ratio: ratio(wall, serialBound),
+        overlapped_bound_ms: overlappedBound,
+        overlapped_ratio: ratio(wall, overlappedBound),
         processing_ms: Math.round(processing.wall),
-        scheduling_ratio: ratio(wall, Math.max(lowerBound, processing.wall)),
+        scheduling_ratio: ratio(wall, Math.max(overlappedBound, processing.wall)),
       };
     };
 
@@ -114,7 +113,6 @@ export async function run(): Promise<void> {
       crowdstrike,
       target_ratio: TARGET_RATIO,
       targets_met: [secureEndpoint, crowdstrike].every((product) => product.ratio !== null && product.ratio <= TARGET_RATIO),
-      serial_targets_met: [secureEndpoint, crowdstrike].every((product) => product.serial_ratio !== null && product.serial_ratio <= TARGET_RATIO),
       node: process.version,
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
