@@ -13,6 +13,7 @@ import type { ConnectorInstance, ConnectorModule } from '../connectors/connector
 import { connectorDependencies } from '../connectors/registry.js';
 import { ToolRegistry } from '../gateway/tool-registry.js';
 import { Gateway } from '../gateway/gateway.js';
+import { configuredAllowLists } from '../gateway/configured-allow-lists.js';
 import { AgentRunner } from '../agents/runner/agent-runner.js';
 import type { RunEventRecord } from '../agents/runner/run-store.js';
 import { RunRepository } from '../store/index.js';
@@ -237,6 +238,7 @@ export class Runtime {
           // Config tags always apply; the inventory adds what it knows (source, rule and hand-set
           // tags). A failing lookup throws, and the guard then denies (fail closed).
           assetTags: (hostname) => [...(config.guards.asset_tags[hostname] ?? []), ...this.inventory().tagsOfHost(hostname)],
+          allowList: configuredAllowLists(config),
         },
         liveTool: (tool) => {
           const live = ToolRegistry.liveTool(this.connector(tool.module), tool.id);

@@ -90,7 +90,7 @@ export class Gateway {
       if (!permissions.scopes[tool.scope]) return `scope ${tool.scope} is not granted to ${caller.actor}`;
       if (permissions.tools !== '*' && !permissions.tools.has(tool.id)) return `${tool.id} is not among the tools granted to ${caller.actor}`;
       const subjects: ToolSubjects = tool.definition.subjects?.(args as never) ?? {};
-      return await checkGuards(tool.catalog.guards, subjects, this.#options.guards);
+      return await checkGuards(tool.catalog.guards, subjects, this.#options.guards, args);
     } catch (error) {
       return `authorisation failed: ${(error as Error).message}`;
     }
