@@ -248,6 +248,7 @@ export class Runtime {
         clock: this.clock,
         logger: this.logger(),
         runtime: config.agent.runtime,
+        redact: (value) => this.redactor.redact(value),
       });
     }
     return this.#gateway;

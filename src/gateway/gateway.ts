@@ -26,7 +26,12 @@ export interface GatewayOptions {
   outputCapBytes?: number;
   /** Per-call timeout when the catalog gives none. */
   defaultTimeoutMs?: number;
+  /** Removes secrets from the arguments an approver is shown (the ledger redacts its own copy). */
+  redact?: <T>(value: T) => T;
 }
+
+/** What the approval gate decided: run now under this approval, or stop with this result. */
+type GateOutcome = { approval: ApprovalView } | { result: GatewayResult };
 
 export interface CallOptions {
   /** The approval a resumed call waited on (its binding must still match the arguments). */
@@ -77,7 +82,15 @@ export class Gateway {
 
     let approval: ApprovalView | undefined;
     if (needsApproval) {
-      const gate = this.#approvalGate(tool, args, caller, options.approvalId);
+      let gate: GateOutcome;
+      try {
+        gate = this.#approvalGate(tool, args, caller, options.approvalId);
+      } catch (error) {
+        // The approval store failed while deciding whether this call may run: it may not.
+        const reason = `approval check failed: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}`;
+        const seq = this.#audit(caller, tool.id, tool.scope, 'denied', { reason }, args);
+        return { outcome: 'denied', tool: tool.id, reason, auditSeq: seq };
+      }
       if ('result' in gate) return gate.result;
       approval = gate.approval;
     }
@@ -97,7 +110,7 @@ export class Gateway {
   }
 
   /** Finds or creates the approval for this exact call; returns a result unless the call may run now. */
-  #approvalGate(tool: RegisteredTool, args: Record<string, unknown>, caller: Caller, approvalId?: string): { approval: ApprovalView } | { result: GatewayResult } {
+  #approvalGate(tool: RegisteredTool, args: Record<string, unknown>, caller: Caller, approvalId?: string): GateOutcome {
     const approvals = this.#options.approvals;
     const argsHash = hashCanonical(args);
     const binding = { tool: tool.id, argsHash, requester: caller.requester, ...(caller.runId === undefined ? {} : { runId: caller.runId }) };
@@ -128,7 +141,7 @@ export class Gateway {
     approval = approvals.request({
       tool: tool.id,
       args,
-      argsSummary: args,
+      argsSummary: this.#options.redact === undefined ? args : this.#options.redact(args),
       requester: caller.requester,
       actor: caller.actor,
       ...(caller.runId === undefined ? {} : { runId: caller.runId }),
