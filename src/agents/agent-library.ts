@@ -50,7 +50,7 @@ export function agentRunnable(definition: AgentDefinition): Runnable {
     kind: 'agent',
     name: definition.name,
     version: definition.version,
-    runtime: definition.runtime,
+    ...(definition.runtime === undefined ? {} : { runtime: definition.runtime }),
     tools: [...definition.tools],
     permissions: { read: definition.permissions.read, write: definition.permissions.write, execute: definition.permissions.execute },
     steps: definition.steps.map((step) => ({

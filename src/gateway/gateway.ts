@@ -75,7 +75,7 @@ export class Gateway {
     const runtime = caller.runtime ?? this.#options.runtime;
     const needsApproval = tool.scope !== 'read' && (runtime === 'secure' || (caller.requiresApproval ?? tool.catalog.requires_approval));
     if (caller.dryRun === true && tool.scope !== 'read') {
-      const preview = { tool: tool.id, scope: tool.scope, input: args, wouldRequireApproval: needsApproval };
+      const preview = { tool: tool.id, scope: tool.scope, input: this.#options.redact === undefined ? args : this.#options.redact(args), wouldRequireApproval: needsApproval };
       const seq = this.#audit(caller, tool.id, tool.scope, 'dry_run', { would_require_approval: needsApproval }, args);
       return { outcome: 'dry_run', tool: tool.id, preview, auditSeq: seq };
     }

@@ -13,7 +13,8 @@ export interface RawStep {
 
 /** The parts of an agent file the cross-field checks need, tolerant of schema errors elsewhere. */
 export interface RawAgent {
-  runtime: 'secure' | 'standard';
+  /** Undefined when left out (config `agent.runtime` decides, `secure` by default) or not a runtime. */
+  runtime: 'secure' | 'standard' | undefined;
   /** Granted or not; undefined when the file's value is not a boolean (the schema reports it, scope checks skip it). */
   permissions: Record<ToolScope, boolean | undefined>;
   tools: Array<{ index: number; name: string }>;
@@ -31,7 +32,7 @@ export function readRawAgent(raw: Record<string, unknown>): RawAgent {
   const tools = Array.isArray(raw.tools) ? raw.tools : [];
   const steps = Array.isArray(raw.steps) ? raw.steps : [];
   return {
-    runtime: raw.runtime === 'standard' ? 'standard' : 'secure',
+    runtime: raw.runtime === 'standard' || raw.runtime === 'secure' ? raw.runtime : undefined,
     permissions: { read: granted('read'), write: granted('write'), execute: granted('execute') },
     tools: tools.flatMap((name, index) => (typeof name === 'string' && name !== '' ? [{ index, name }] : [])),
     steps: steps.map((step, index) => {

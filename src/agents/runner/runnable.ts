@@ -16,7 +16,8 @@ export interface Runnable {
   kind: 'agent' | 'workflow';
   name: string;
   version: string;
-  runtime: 'secure' | 'standard';
+  /** Undefined: the gateway's runtime (config `agent.runtime`). */
+  runtime?: 'secure' | 'standard';
   /** Tool names as written (aliases allowed); the permission profile lists their resolved ids. */
   tools: string[];
   permissions: Record<ToolScope, boolean>;

@@ -57,7 +57,7 @@ export function workflowRunnable(workflow: WorkflowDefinition, tools: ToolLookup
     kind: 'workflow',
     name: workflow.name,
     version: workflow.version,
-    runtime: workflow.runtime,
+    ...(workflow.runtime === undefined ? {} : { runtime: workflow.runtime }),
     tools: [...new Set(used)],
     permissions: workflow.permissions ?? derived,
     steps: workflow.steps.map((step) => ({

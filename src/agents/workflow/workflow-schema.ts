@@ -26,7 +26,8 @@ export const workflowSchema = z
     name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected a lower-case name such as auto-threat-response' }),
     description: z.string().min(1).optional(),
     version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.0.0'),
-    runtime: z.enum(['secure', 'standard']).default('secure'),
+    /** Left out: config `agent.runtime` (default `secure`). */
+    runtime: z.enum(['secure', 'standard']).optional(),
     /** Optional: when absent, the scopes of the tools its steps use are granted (shown by `workflow list`). */
     permissions: z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) }).optional(),
     trigger: workflowTriggerSchema,

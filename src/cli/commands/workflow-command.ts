@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { RunOutcome } from '../../agents/runner/agent-runner.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printLine, renderTable } from '../output.js';
-import { driveRun, formatRunEvent } from '../run-progress.js';
+import { driveRun, RunProgress } from '../run-progress.js';
 
 /** `defenseclaw workflow …`: triggered automations (register, activate, run, poll). */
 export function workflowCommand(context: CommandContext): Command {
@@ -65,11 +65,12 @@ export function workflowCommand(context: CommandContext): Command {
     .action(async (name: string, options: { dryRun?: boolean; detach?: boolean; json?: boolean }) => {
       const runtime = context.runtime();
       const quiet = options.json === true;
-      const stop = quiet ? () => {} : runtime.onRunEvent((event) => printLine(context.io, formatRunEvent(event)));
+      const progress = new RunProgress(context.io, quiet);
+      const stop = progress.follow(runtime);
       const outcomes: Array<{ key: string; outcome: RunOutcome }> = [];
       try {
         for (const run of await runtime.workflows().run(name, { dryRun: options.dryRun === true, requester: runtime.requester() })) {
-          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.detach === true, quiet }) });
+          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.detach === true, quiet, progress }) });
         }
       } finally {
         stop();
