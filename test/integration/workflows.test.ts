@@ -86,8 +86,8 @@ describe('workflows against the lab', () => {
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`${file}:5:11: trigger\\.filter: bad condition at column \\d+`)),
-      expect.stringMatching(new RegExp(`${file}:8:11: steps\\.0\\.tool: unknown tool pagerduty\\.no_such_tool`)),
+      expect.stringMatching(new RegExp(`${file}:5:22: trigger\\.filter: invalid condition at column 12: `)),
+      `defenseclaw: ${file}:8:11: steps.0.tool: unknown tool "pagerduty.no_such_tool"`,
     ]);
   });
 });

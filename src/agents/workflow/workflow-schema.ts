@@ -21,6 +21,9 @@ export const workflowTriggerSchema = z.strictObject({
   cron: z.string().min(1).optional(),
 });
 
+/** What a workflow may declare: read, write, execute (when absent, the scopes its steps' tools need). */
+export const workflowPermissionsSchema = z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) });
+
 export const workflowSchema = z
   .strictObject({
     name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected a lower-case name such as auto-threat-response' }),
@@ -29,7 +32,7 @@ export const workflowSchema = z
     /** Left out: config `agent.runtime` (default `secure`). */
     runtime: z.enum(['secure', 'standard']).optional(),
     /** Optional: when absent, the scopes of the tools its steps use are granted (shown by `workflow list`). */
-    permissions: z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) }).optional(),
+    permissions: workflowPermissionsSchema.optional(),
     trigger: workflowTriggerSchema,
     steps: z.array(workflowStepSchema).min(1),
   })
@@ -48,3 +51,8 @@ export const workflowSchema = z
   });
 
 export type WorkflowDefinition = z.infer<typeof workflowSchema>;
+
+export const WORKFLOW_KEYS = Object.keys(workflowSchema.shape);
+export const WORKFLOW_TRIGGER_KEYS = Object.keys(workflowTriggerSchema.shape);
+export const WORKFLOW_STEP_KEYS = Object.keys(workflowStepSchema.shape);
+export const WORKFLOW_PERMISSION_KEYS = Object.keys(workflowPermissionsSchema.shape);

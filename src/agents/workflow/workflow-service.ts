@@ -7,7 +7,8 @@ import type { ToolLookup } from '../definition/index.js';
 import { evaluate, isTruthy, parseExpression } from '../expression/index.js';
 import type { AgentRunner, RunOutcome } from '../runner/agent-runner.js';
 import { EVENT_SOURCES, triggerOf } from './event-sources.js';
-import { loadWorkflowDefinition, workflowRunnable } from './load-workflow.js';
+import { workflowRunnable } from './workflow-runnable.js';
+import { loadWorkflowDefinition } from './validate-workflow.js';
 import type { WorkflowDefinition } from './workflow-schema.js';
 
 export interface WorkflowRecord {

@@ -1,13 +1,18 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { RunOutcome } from '../../agents/runner/agent-runner.js';
+import { validateWorkflowFile } from '../../agents/workflow/validate-workflow.js';
+import type { WorkflowDefinition } from '../../agents/workflow/workflow-schema.js';
+import { InputError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { problemJson } from '../problem-json.js';
 import { printJson, printLine, renderTable } from '../output.js';
 import { driveRun, RunProgress } from '../run-progress.js';
 
 /** `defenseclaw workflow …`: triggered automations (register, activate, run, poll). */
 export function workflowCommand(context: CommandContext): Command {
   const command = new Command('workflow').description('register, activate and run triggered workflows');
+  command.addCommand(workflowValidateCommand(context));
 
   command
     .command('register')
@@ -93,4 +98,36 @@ export function workflowCommand(context: CommandContext): Command {
     });
 
   return command;
+}
+
+/** `workflow validate <file>`: exit 0 with a summary, or 2 with every problem at its file:line:col. Registers nothing. */
+function workflowValidateCommand(context: CommandContext): Command {
+  return new Command('validate')
+    .description('check a workflow file: schema, trigger, tools, permissions, conditions, templates and params (registers nothing)')
+    .argument('<file>', 'the workflow definition, e.g. agents/workflows/auto-threat-response.yaml')
+    .option('--json', 'print {valid, problems} as JSON (exit 2 still means invalid)')
+    .action((file: string, options: { json?: boolean }) => validateWorkflow(context, file, options));
+}
+
+/** Validates a workflow file and prints the summary, or fails with exit 2 and every problem. */
+export function validateWorkflow(context: CommandContext, file: string, options: { json?: boolean }): void {
+  const { definition, problems } = validateWorkflowFile(file, context.runtime().tools(), { cwd: context.io.cwd });
+  if (options.json === true) {
+    printJson(context.io, {
+      file,
+      valid: definition !== undefined,
+      problems: problems.map(problemJson),
+      ...(definition === undefined ? {} : { workflow: { name: definition.name, version: definition.version, trigger: definition.trigger, steps: definition.steps.length } }),
+    });
+    if (definition === undefined) context.fail(2);
+    return;
+  }
+  if (definition === undefined) throw new InputError(problems, { code: 'workflow_invalid' });
+  printLine(context.io, `ok: workflow ${definition.name} v${definition.version} (${triggerLabel(definition)}), ${definition.steps.length} step${definition.steps.length === 1 ? '' : 's'}`);
+}
+
+
+function triggerLabel(definition: WorkflowDefinition): string {
+  const { trigger } = definition;
+  return `${trigger.type} trigger${trigger.source === undefined ? '' : ` on ${trigger.source}`}${trigger.filter === undefined ? '' : ` where ${trigger.filter}`}${trigger.cron === undefined ? '' : ` at ${trigger.cron}`}`;
 }
