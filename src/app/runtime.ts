@@ -19,14 +19,14 @@ import type { RunEventRecord } from '../agents/runner/run-store.js';
 import { RunRepository } from '../store/index.js';
 import { WorkflowService } from '../agents/workflow/workflow-service.js';
 import { IntegrationHealthRepository, InvestigationRepository, openStore, type Store } from '../store/index.js';
-import { ConfigError } from '../core/errors/index.js';
+import { ConfigError, InputError } from '../core/errors/index.js';
 import { profile } from '../gateway/caller.js';
 import { InvestigationService, type InvestigationServiceOptions } from '../investigate/investigation-service.js';
 import { AnthropicModelClient, loadPrompt, type ModelClient } from '../llm/index.js';
 import { InventoryService } from '../inventory/index.js';
 import { InventoryRepository } from '../store/index.js';
 import { VERSION } from './version.js';
-import { JobNotifier, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster } from '../scheduler/index.js';
+import { JobNotifier, ScheduledJobNotFoundError, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster, workflowJobHandler } from '../scheduler/index.js';
 import { policyRunSummary } from '../policy/index.js';
 import { SchedulerRepository } from '../store/index.js';
 import { PolicyLibrary, PolicyService } from '../policy/index.js';
@@ -283,6 +283,27 @@ export class Runtime {
       audit: this.ledger(),
       clock: this.clock,
       actor: this.actor,
+      triggers: {
+        // An active workflow's trigger is a scheduled job: `slack serve` ticks it, as does `schedule tick`.
+        schedule: (workflow, schedule) => {
+          const scheduler = this.scheduler();
+          const job = `${WORKFLOW_JOB_PREFIX}${workflow}`;
+          try {
+            scheduler.ensure({ name: job, kind: 'workflow', schedule, params: { workflow }, createdBy: this.actor });
+          } catch (error) {
+            if (error instanceof InputError) throw new InputError(error.problems.map((problem) => ({ ...problem, path: problem.path === 'schedule' ? 'trigger' : problem.path, message: `workflow ${workflow}: ${problem.message}` })), { code: 'workflow_trigger_invalid' });
+            throw error;
+          }
+          scheduler.enable(job);
+        },
+        unschedule: (workflow) => {
+          try {
+            this.scheduler().remove(`${WORKFLOW_JOB_PREFIX}${workflow}`);
+          } catch (error) {
+            if (!(error instanceof ScheduledJobNotFoundError)) throw error;
+          }
+        },
+      },
     });
   }
 
@@ -424,6 +445,10 @@ export class Runtime {
         handlers: {
           inventory_sweep: inventorySweepHandler(() => this.inventory().scan()),
           policy: policyJobHandler({ check: (input) => this.policies().check(input), summary: policyRunSummary }),
+          workflow: workflowJobHandler(async ({ workflow, requester }) => {
+            const round = await this.workflows().runTriggered(workflow, { requester });
+            return { active: round.active, runs: round.runs.map(({ key, outcome }) => ({ key, runId: outcome.runId, status: outcome.status, ...(outcome.approvalId === undefined ? {} : { approvalId: outcome.approvalId }) })) };
+          }),
         },
       });
     }
@@ -460,6 +485,9 @@ export class Runtime {
 function snapshotOf(view: ReturnType<InventoryService['assets']>): { id: string; takenAt: string; assets: ReturnType<InventoryService['assets']>['assets'] } {
   return { id: view.snapshot.id, takenAt: view.snapshot.takenAt, assets: view.assets };
 }
+
+/** Scheduled jobs that keep an active workflow's trigger running are named `workflow:<name>`. */
+export const WORKFLOW_JOB_PREFIX = 'workflow:';
 
 function safeUsername(): string {
   try {

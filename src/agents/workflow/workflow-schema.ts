@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../../core/duration.js';
 import { AGENT_NAME_PATTERN } from '../definition/index.js';
 
 /** The seed's workflow format: a trigger and steps of actions. */
@@ -19,7 +20,18 @@ export const workflowTriggerSchema = z.strictObject({
   filter: z.string().min(1).optional(),
   /** For schedule triggers: a cron expression (run by the scheduler). */
   cron: z.string().min(1).optional(),
+  /** For event triggers: how often the source is polled while the workflow is active (default 1m, at least 1m). */
+  interval: z
+    .string()
+    .regex(DURATION_PATTERN, { message: 'expected a duration such as 1m, 5m or 1h' })
+    .refine((text) => parseDuration(text) >= MIN_POLL_INTERVAL_MS, { message: 'the shortest polling interval is 1m' })
+    .optional(),
 });
+
+/** How often an active event workflow polls its source unless its trigger says `interval`. */
+export const DEFAULT_POLL_INTERVAL = '1m';
+/** The scheduler ticks about twice a minute: a shorter interval would not be kept. */
+const MIN_POLL_INTERVAL_MS = 60_000;
 
 /** What a workflow may declare: read, write, execute (when absent, the scopes its steps' tools need). */
 export const workflowPermissionsSchema = z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) });
@@ -39,6 +51,9 @@ export const workflowSchema = z
   .superRefine((workflow, context) => {
     if (workflow.trigger.type === 'event' && workflow.trigger.source === undefined) {
       context.addIssue({ code: 'custom', path: ['trigger', 'source'], message: 'an event trigger needs a source (cisco-xdr, crowdstrike or sentinel)' });
+    }
+    if (workflow.trigger.interval !== undefined && workflow.trigger.type !== 'event') {
+      context.addIssue({ code: 'custom', path: ['trigger', 'interval'], message: 'only an event trigger is polled (a schedule trigger runs at its cron times)' });
     }
     if (workflow.trigger.type === 'schedule' && workflow.trigger.cron === undefined) {
       context.addIssue({ code: 'custom', path: ['trigger', 'cron'], message: 'a schedule trigger needs a cron expression' });

@@ -57,7 +57,7 @@ describe('validateWorkflowText', () => {
     expect(definition).toBeUndefined();
     expect(problems.map(formatProblem)).toEqual([
       'broken.yaml:6:23: trigger.filter: "hihg" is not a severity (info, low, medium, high, critical): did you mean high?',
-      'broken.yaml:7:3: trigger.every: unknown key (allowed: type, source, filter, cron)',
+      'broken.yaml:7:3: trigger.every: unknown key (allowed: type, source, filter, cron, interval)',
       'broken.yaml:15:11: steps.1.tool: tool "cisco.secure_endpoint.isolate" needs the execute permission (set permissions.execute: true)',
       'broken.yaml:16:62: steps.1.condition: invalid condition at column 47: expected a value, found the end of the expression',
       'broken.yaml:17:5: steps.1.params: missing required param "comment" for secure_endpoint.isolate_host',
