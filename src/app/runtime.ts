@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { ApprovalService, type GroupMemberResolver } from '../approvals/index.js';
@@ -26,6 +27,7 @@ import { AnthropicModelClient, loadPrompt, type ModelClient } from '../llm/index
 import { InventoryService } from '../inventory/index.js';
 import { InventoryRepository } from '../store/index.js';
 import { VERSION } from './version.js';
+import { slackGroupMemberResolver } from '../slack/approvals/slack-group-members.js';
 import { JobNotifier, ScheduledJobNotFoundError, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster, workflowJobHandler } from '../scheduler/index.js';
 import { policyRunSummary } from '../policy/index.js';
 import { SchedulerRepository } from '../store/index.js';
@@ -72,6 +74,7 @@ export class Runtime {
   #runner: AgentRunner | undefined;
   #runEventListeners = new Set<(event: RunEventRecord) => void>();
   #resolveGroupMembers: GroupMemberResolver | undefined;
+  #slackGroupResolver: GroupMemberResolver | undefined;
   #scheduler: Scheduler | undefined;
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
@@ -99,6 +102,7 @@ export class Runtime {
     this.#config = undefined;
     this.#secrets = undefined;
     this.#approvals = undefined;
+    this.#slackGroupResolver = undefined;
     this.#connectors.clear();
     this.#gateway = undefined;
     this.#runner = undefined;
@@ -157,10 +161,12 @@ export class Runtime {
           allowSelfApproval: settings.allow_self_approval,
           criticalTools: settings.critical_tools,
         },
-        // Read the resolver at decision time, so setting it later reaches this instance too.
+        // Read the resolver at decision time, so setting it later reaches this instance too. Without
+        // the bot's (the CLI deciding as approvals.cli_identity), Slack is asked with slack.bot_token.
         resolveGroupMembers: (groupId) => {
-          if (this.#resolveGroupMembers === undefined) throw new Error('no user-group resolver is configured');
-          return this.#resolveGroupMembers(groupId);
+          const resolver = this.#resolveGroupMembers ?? this.#slackGroupMembers();
+          if (resolver === undefined) throw new Error('no user-group resolver is configured (set slack.bot_token so user groups can be looked up)');
+          return resolver(groupId);
         },
       });
     }
@@ -462,6 +468,22 @@ export class Runtime {
     this.#ledger = undefined;
     this.#scheduler = undefined;
     this.#approvals = undefined;
+  }
+
+  /** Members of a Slack user group through the Web API (usergroups.users.list), when a bot token is configured. */
+  #slackGroupMembers(): GroupMemberResolver | undefined {
+    if (this.#slackGroupResolver === undefined) {
+      const slack = this.config().effective.slack;
+      if (slack.bot_token === undefined || slack.bot_token === '') return undefined;
+      const client = new WebClient(slack.bot_token, {
+        ...(slack.api_url === undefined ? {} : { slackApiUrl: slack.api_url }),
+        retryConfig: { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+        timeout: 10_000,
+        ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+      });
+      this.#slackGroupResolver = slackGroupMemberResolver({ client, clock: this.clock });
+    }
+    return this.#slackGroupResolver;
   }
 
   #configOrUndefined(): LoadedConfig | undefined {
