@@ -73,8 +73,11 @@ export class Gateway {
     }
 
     const runtime = caller.runtime ?? this.#options.runtime;
-    const needsApproval = tool.scope !== 'read' && (runtime === 'secure' || (caller.requiresApproval ?? tool.catalog.requires_approval));
-    if (caller.dryRun === true && tool.scope !== 'read') {
+    // A step that says requires_approval waits, whatever its scope (DESIGN.md §2.4); write/execute also
+    // wait in the secure runtime, and in the standard one when the step (or else the catalog) says so.
+    const needsApproval = caller.requiresApproval === true || (tool.scope !== 'read' && (runtime === 'secure' || (caller.requiresApproval ?? tool.catalog.requires_approval)));
+    // A dry run makes no write/execute call, and no call that would first need an approver.
+    if (caller.dryRun === true && (tool.scope !== 'read' || needsApproval)) {
       const preview = { tool: tool.id, scope: tool.scope, input: this.#options.redact === undefined ? args : this.#options.redact(args), wouldRequireApproval: needsApproval };
       const seq = this.#audit(caller, tool.id, tool.scope, 'dry_run', { would_require_approval: needsApproval }, args);
       return { outcome: 'dry_run', tool: tool.id, preview, auditSeq: seq };

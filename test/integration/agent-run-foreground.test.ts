@@ -117,4 +117,36 @@ steps:
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'waiting_approval' });
     expect(await labRequests(env.lab.url, { product: 'pagerduty', method: 'POST', path: '/events/v2/enqueue' })).toEqual([]);
   });
+
+  it('a read step that says requires_approval: true waits for an approver (honoured as written); a dry run only previews it', async () => {
+    mkdirSync(join(env.home, 'agents'), { recursive: true });
+    writeFileSync(
+      join(env.home, 'agents', 'careful-read.yaml'),
+      `name: careful-read
+description: Reads one endpoint, but only once someone agrees.
+version: 1.0.0
+runtime: standard
+tools: [cisco.secure_endpoint.status]
+permissions: { read: true }
+steps:
+  - name: endpoint
+    tool: cisco.secure_endpoint.status
+    requires_approval: true
+    params: { hostname: workstation-042 }
+`,
+    );
+    const mark = await journalMark(env.lab.url);
+    const dry = await cli('agent', 'run', 'careful-read', '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/endpoint: dry run, would call secure_endpoint\.get_computer \(read\) after approval with \{"hostname":"workstation-042"\}/);
+    expect(await requestsSince(env.lab.url, mark, { product: 'secure_endpoint' })).toEqual([]);
+
+    const run = await cli('agent', 'run', 'careful-read', '--detach', '--json');
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'waiting_approval', approval_id: expect.stringMatching(/^apr_/) });
+    expect(await requestsSince(env.lab.url, mark, { product: 'secure_endpoint' })).toEqual([]);
+    const approvalId = (JSON.parse(run.stdout) as { approval_id: string }).approval_id;
+    const approved = await cli('approvals', 'approve', approvalId, '--json');
+    expect(JSON.parse(approved.stdout)).toMatchObject({ state: 'approved', resumed_runs: [{ status: 'succeeded' }] });
+    expect((await requestsSince(env.lab.url, mark, { product: 'secure_endpoint' })).length).toBeGreaterThan(0);
+  });
 });
