@@ -23,3 +23,14 @@ export interface Runnable {
   permissions: Record<ToolScope, boolean>;
   steps: RunnableStep[];
 }
+
+/** A step as written in YAML (an agent's step, or a workflow's action under its name), ready to run. */
+export function runnableStep(step: { name: string; tool: string; params?: Record<string, unknown> | undefined; condition?: string | undefined; requires_approval?: boolean | undefined }): RunnableStep {
+  return {
+    name: step.name,
+    tool: step.tool,
+    params: step.params ?? {},
+    ...(step.condition === undefined ? {} : { condition: step.condition }),
+    ...(step.requires_approval === undefined ? {} : { requiresApproval: step.requires_approval }),
+  };
+}

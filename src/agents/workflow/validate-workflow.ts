@@ -1,40 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import type { ToolScope } from '../../connectors/tool.js';
-import { InputError, type InputProblem } from '../../core/errors/index.js';
+import { parseDefinitionText, readDefinitionFile, type DefinitionValidation } from '../../core/definition-file.js';
+import { InputError } from '../../core/errors/index.js';
 import { checkDocumentSchema } from '../../core/schema-issues.js';
 import { closest } from '../../core/suggest.js';
-import { parseYamlDocument } from '../../core/yaml-document.js';
 import type { RegisteredTool } from '../../gateway/tool-registry.js';
 import { AgentSource } from '../definition/agent-source.js';
 import { checkParams } from '../definition/check-params.js';
 import { checkReferences } from '../definition/check-references.js';
-import { isAgentFileName } from '../definition/validate-agent.js';
-import { isMapping, type RawAgent } from '../definition/raw-agent.js';
+import { isMapping, readRawSteps, readRuntime, scopeGrants, type RawAgent } from '../definition/raw-agent.js';
 import { toolNames, type ToolLookup } from '../definition/tool-lookup.js';
 import { ExpressionSyntaxError, parseExpression, RESERVED_ROOTS, severityTypos } from '../expression/index.js';
 import { WORKFLOW_KEYS, WORKFLOW_PERMISSION_KEYS, WORKFLOW_STEP_KEYS, WORKFLOW_TRIGGER_KEYS, workflowSchema, type WorkflowDefinition } from './workflow-schema.js';
 
 /** The outcome of validating one workflow file. */
-export interface WorkflowValidation {
-  /** The typed definition, only when there are no problems. */
-  definition?: WorkflowDefinition;
-  /** Every problem, in file order, each with file:line:col and key path. */
-  problems: InputProblem[];
-}
+export type WorkflowValidation = DefinitionValidation<WorkflowDefinition>;
 
 /** Reads and validates a workflow file. Never throws for bad input; see `problems`. */
 export function validateWorkflowFile(file: string, tools: ToolLookup, options: { cwd?: string } = {}): WorkflowValidation {
-  if (!isAgentFileName(file)) return { problems: [{ file, message: 'expected a .yaml or .yml file' }] };
-  let text: string;
-  try {
-    text = readFileSync(options.cwd === undefined ? file : resolve(options.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problems: [{ file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}` }] };
-  }
-  return validateWorkflowText(text, file, tools);
+  const read = readDefinitionFile(file, options);
+  return 'problem' in read ? { problems: [read.problem] } : validateWorkflowText(read.text, file, tools);
 }
 
 /**
@@ -44,15 +30,10 @@ export function validateWorkflowFile(file: string, tools: ToolLookup, options: {
  * tool's input schema. Every problem at its file:line:col, all together, in file order.
  */
 export function validateWorkflowText(text: string, file: string, tools: ToolLookup): WorkflowValidation {
-  let parsed: ReturnType<typeof parseYamlDocument>;
-  try {
-    parsed = parseYamlDocument(text, file);
-  } catch (error) {
-    if (error instanceof InputError) return { problems: [...error.problems] };
-    throw error;
-  }
+  const parsed = parseDefinitionText(text, file);
+  if ('problems' in parsed) return parsed;
+  const { raw } = parsed;
   const source = new AgentSource(file, text, parsed.document, parsed.lineCounter);
-  const raw: unknown = parsed.document.toJS();
   if (!isMapping(raw)) {
     source.report([], 'a workflow file must be a mapping with name, trigger and steps');
     return { problems: source.problems };
@@ -95,24 +76,13 @@ function allowedKeys(path: ReadonlyArray<string | number>): readonly string[] {
 
 /** The steps as the shared agent checks read them (an action is a step's name); tools are the steps' own. */
 function readRawWorkflow(raw: Record<string, unknown>): RawAgent & { declared: Record<ToolScope, boolean | undefined> | undefined } {
-  const permissions = isMapping(raw.permissions) ? raw.permissions : undefined;
-  const granted = (scope: ToolScope) => (permissions === undefined ? undefined : permissions[scope] === undefined ? false : typeof permissions[scope] === 'boolean' ? (permissions[scope] as boolean) : undefined);
-  const steps = Array.isArray(raw.steps) ? raw.steps : [];
   return {
-    runtime: raw.runtime === 'standard' || raw.runtime === 'secure' ? raw.runtime : undefined,
+    runtime: readRuntime(raw),
     permissions: { read: true, write: true, execute: true },
-    declared: permissions === undefined ? undefined : { read: granted('read'), write: granted('write'), execute: granted('execute') },
+    // Left out: the scopes its steps' tools need are granted (see workflowRunnable).
+    declared: isMapping(raw.permissions) ? scopeGrants(raw.permissions) : undefined,
     tools: [],
-    steps: steps.map((step, index) => {
-      if (!isMapping(step)) return { index };
-      return {
-        index,
-        ...(typeof step.action === 'string' ? { name: step.action } : {}),
-        ...(typeof step.tool === 'string' && step.tool !== '' ? { tool: step.tool } : {}),
-        ...(isMapping(step.params) ? { params: step.params } : {}),
-        ...(typeof step.condition === 'string' ? { condition: step.condition } : {}),
-      };
-    }),
+    steps: readRawSteps(raw, 'action'),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ToolScope } from '../../connectors/tool.js';
 import type { ToolLookup } from '../definition/index.js';
-import type { Runnable } from '../runner/runnable.js';
+import { runnableStep, type Runnable } from '../runner/runnable.js';
 import type { WorkflowDefinition } from './workflow-schema.js';
 
 /** A workflow as the runner executes it: actions become steps; permissions are declared or derived. */
@@ -18,12 +18,6 @@ export function workflowRunnable(workflow: WorkflowDefinition, tools: ToolLookup
     ...(workflow.runtime === undefined ? {} : { runtime: workflow.runtime }),
     tools: [...new Set(used)],
     permissions: workflow.permissions ?? derived,
-    steps: workflow.steps.map((step) => ({
-      name: step.action,
-      tool: step.tool,
-      params: (step.params ?? {}) as Record<string, unknown>,
-      ...(step.condition === undefined ? {} : { condition: step.condition }),
-      ...(step.requires_approval === undefined ? {} : { requiresApproval: step.requires_approval }),
-    })),
+    steps: workflow.steps.map(({ action, ...step }) => runnableStep({ name: action, ...step })),
   };
 }
