@@ -130,7 +130,9 @@ export class Gateway {
       }
     }
     if (approval !== undefined && matches && approval.state === 'pending') {
-      return { result: { outcome: 'awaiting_approval', tool: tool.id, approvalId: approval.id, expiresAt: approval.expiresAt } };
+      // Asked again while still pending (a resumed run): audited too, as every outcome is.
+      const seq = this.#audit(caller, tool.id, tool.scope, 'awaiting_approval', { approval_id: approval.id, expires_at: approval.expiresAt, still_pending: true }, args);
+      return { result: { outcome: 'awaiting_approval', tool: tool.id, approvalId: approval.id, expiresAt: approval.expiresAt, auditSeq: seq } };
     }
     if (approval !== undefined && matches && approval.state === 'approved' && approval.executedAt === null) {
       if (!approvals.consume(approval.id)) {

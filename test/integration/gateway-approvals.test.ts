@@ -58,6 +58,9 @@ describe('approvals through the gateway against the lab', () => {
     expect(runtime.approvals().get(id)).toMatchObject({ state: 'pending', votes: [] });
     const resumed = await runtime.gateway().call('secure_endpoint.isolate_host', ISOLATE, analyst, { approvalId: id });
     expect(resumed).toMatchObject({ outcome: 'awaiting_approval', approvalId: id });
+    // Asking again while pending is an outcome too: audited.
+    expect(auditRecord(runtime, resumed.auditSeq)).toMatchObject({ action: 'tool.call', target: 'secure_endpoint.isolate_host', outcome: 'awaiting_approval' });
+    expect(auditRecord(runtime, resumed.auditSeq).parsed).toMatchObject({ approval_id: id, still_pending: true });
     expect(await isolationPuts(mark)).toEqual([]);
   });
 
