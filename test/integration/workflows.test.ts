@@ -72,6 +72,19 @@ describe('workflows against the lab', () => {
     expect(logs.at(-1)).toMatchObject({ type: 'run_finished', message: 'run succeeded' });
   });
 
+  it('workflow run (no flags) pauses at the approval step and returns; running it again fires nothing new', async () => {
+    await cli(['workflow', 'register', WORKFLOW]);
+    const run = await cli(['workflow', 'run', 'auto-threat-response']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/⏸ isolate_endpoint: waiting for approval apr_\w+/);
+    expect(run.stdout).toMatch(/auto-threat-response \[XDR-2026-001234\]: run run_\w+ waiting_approval \(approval apr_\w+\)\n$/);
+    expect(await writes()).toEqual([]);
+    expect(JSON.parse((await cli(['approvals', 'list', '--pending', '--json'])).stdout)).toEqual([expect.objectContaining({ tool: 'secure_endpoint.isolate_host' })]);
+    const again = await cli(['workflow', 'run', 'auto-threat-response', '--json']);
+    expect(JSON.parse(again.stdout)).toEqual([]);
+    expect((await cli(['workflow', 'run', 'auto-threat-response', '--wait', '--detach'])).code).toBe(2);
+  });
+
   it('deactivated workflows are not polled', async () => {
     await cli(['workflow', 'register', WORKFLOW]);
     await cli(['workflow', 'activate', 'auto-threat-response']);

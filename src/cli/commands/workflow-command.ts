@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { RunOutcome } from '../../agents/runner/agent-runner.js';
 import { validateWorkflowFile } from '../../agents/workflow/validate-workflow.js';
 import type { WorkflowDefinition } from '../../agents/workflow/workflow-schema.js';
-import { InputError } from '../../core/errors/index.js';
+import { InputError, UsageError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
 import { problemJson } from '../problem-json.js';
 import { printJson, printLine, renderTable } from '../output.js';
@@ -62,12 +62,14 @@ export function workflowCommand(context: CommandContext): Command {
 
   command
     .command('run')
-    .description('run a workflow now (an event workflow runs once for each new matching item of its source)')
+    .description('run a workflow now (an event workflow runs once for each new matching item of its source); a run that reaches an approval step pauses there and the command returns')
     .argument('<name>', 'the workflow name')
     .option('--dry-run', 'perform reads, make no write/execute call; fires nothing')
-    .option('--detach', 'return when a run waits for an approval')
+    .option('--wait', 'follow each run to its end, waiting for its approvals to be decided')
+    .option('--detach', 'return when a run waits for an approval (the default)')
     .option('--json', 'print the outcomes as JSON')
-    .action(async (name: string, options: { dryRun?: boolean; detach?: boolean; json?: boolean }) => {
+    .action(async (name: string, options: { dryRun?: boolean; wait?: boolean; detach?: boolean; json?: boolean }) => {
+      if (options.wait === true && options.detach === true) throw new UsageError('--wait and --detach exclude each other');
       const runtime = context.runtime();
       const quiet = options.json === true;
       const progress = new RunProgress(context.io, quiet);
@@ -75,7 +77,7 @@ export function workflowCommand(context: CommandContext): Command {
       const outcomes: Array<{ key: string; outcome: RunOutcome }> = [];
       try {
         for (const run of await runtime.workflows().run(name, { dryRun: options.dryRun === true, requester: runtime.requester() })) {
-          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.detach === true, quiet, progress }) });
+          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.wait !== true, quiet, progress }) });
         }
       } finally {
         stop();
