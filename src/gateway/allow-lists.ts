@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ToolGuards } from '../connectors/catalog/index.js';
+import { unwrapSchema as unwrap } from '../core/zod-definition.js';
 
 /** Matches every value: an allow-list of `['*']` is an explicit "any value". */
 export const ANY_VALUE = '*';
@@ -79,7 +80,7 @@ export function argumentPathProblem(input: z.ZodObject, path: string): string | 
   for (const segment of parseArgumentPath(path)) {
     const object = unwrap(schema);
     if (object?.type !== 'object') return `${path}: ${segment.key} is not inside a mapping of the tool's input`;
-    const shape = object.shape as Record<string, unknown>;
+    const shape = object.shape ?? {};
     if (!Object.hasOwn(shape, segment.key)) return `${path}: the tool's input has no ${segment.key} (it has ${Object.keys(shape).join(', ')})`;
     schema = shape[segment.key];
     if (segment.each) {
@@ -91,23 +92,4 @@ export function argumentPathProblem(input: z.ZodObject, path: string): string | 
   const leaf = unwrap(schema);
   if (leaf?.type === 'object' || leaf?.type === 'array' || leaf?.type === 'record') return `${path}: names a ${leaf.type}, not a single value${leaf.type === 'array' ? ' (add [] to check each item)' : ''}`;
   return undefined;
-}
-
-interface SchemaDefinition {
-  type: string;
-  innerType?: unknown;
-  in?: unknown;
-  element?: unknown;
-  shape?: unknown;
-}
-
-/** The zod definition under optional, nullable, default, catch, readonly and pipe wrappers. */
-function unwrap(schema: unknown): SchemaDefinition | undefined {
-  let definition = (schema as { _zod?: { def?: SchemaDefinition } } | undefined)?._zod?.def;
-  for (let depth = 0; definition !== undefined && depth < 16; depth += 1) {
-    const inner = definition.innerType ?? (definition.type === 'pipe' ? definition.in : undefined);
-    if (inner === undefined) return definition;
-    definition = (inner as { _zod?: { def?: SchemaDefinition } })._zod?.def;
-  }
-  return definition;
 }

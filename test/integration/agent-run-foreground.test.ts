@@ -150,3 +150,32 @@ steps:
     expect((await requestsSince(env.lab.url, mark, { product: 'secure_endpoint' })).length).toBeGreaterThan(0);
   });
 });
+
+describe('run parameters are text; the tool input decides their type', () => {
+  it('--param hours=24 fills a number param through a template, and the run succeeds against the lab', async () => {
+    mkdirSync(join(env.home, 'agents'), { recursive: true });
+    writeFileSync(
+      join(env.home, 'agents', 'recent-events.yaml'),
+      `name: recent-events
+description: Recent Secure Endpoint events of one host.
+version: 1.0.0
+tools: [secure_endpoint.list_events]
+permissions: { read: true }
+steps:
+  - name: events
+    tool: secure_endpoint.list_events
+    params:
+      hostname: "{{ params.host }}"
+      since_hours: "{{ params.hours }}"
+      limit: "{{ params.limit }}"
+`,
+    );
+    const run = await cli('agent', 'run', 'recent-events', '--param', 'host=workstation-042', '--param', 'hours=24', '--param', 'limit=5', '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded', steps: [{ step: 'events', status: 'succeeded' }] });
+    const bad = await cli('agent', 'run', 'recent-events', '--param', 'host=workstation-042', '--param', 'hours=a-day', '--json');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: expect.stringMatching(/since_hours/) });
+  });
+});
+

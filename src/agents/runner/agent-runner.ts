@@ -9,6 +9,7 @@ import type { GatewayResult } from '../../gateway/gateway-result.js';
 import type { ToolRegistry } from '../../gateway/tool-registry.js';
 import { buildRunScope, evaluate, isTruthy, parseExpression } from '../expression/index.js';
 import { renderParams } from '../template/index.js';
+import { fitParams } from './fit-params.js';
 import type { Runnable } from './runnable.js';
 import type { RunEventRecord, RunRecord, RunStore } from './run-store.js';
 
@@ -140,7 +141,7 @@ export class AgentRunner {
         }
         let params: unknown;
         try {
-          params = renderParams(step.params, scope);
+          params = fitParams(renderParams(step.params, scope), this.#options.registry.resolve(step.tool)?.definition.input);
         } catch (error) {
           return this.#finish(runId, 'failed', index, `step ${step.name}: ${(error as Error).message}`);
         }
