@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Runtime } from '../../src/app/runtime.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { runCli } from '../helpers/cli.js';
 import { journalMark, labRequests, requestsSince, startGatewayLab, type GatewayLab } from '../helpers/gateway-lab.js';
 import { spawnBinary, waitFor } from '../helpers/run-processes.js';
@@ -176,6 +177,21 @@ steps:
     const bad = await cli('agent', 'run', 'recent-events', '--param', 'host=workstation-042', '--param', 'hours=a-day', '--json');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: expect.stringMatching(/since_hours/) });
+  });
+});
+
+describe('a parked run whose approval expires', () => {
+  it('ends failed (expired means denied) once anything notices the expiry, and nothing is isolated', async () => {
+    const clock = fixedClock(Date.now());
+    const at = (args: string[]) => runCli(args, { home: env.home, clock });
+    const started = JSON.parse((await at(['agent', 'run', 'contain-endpoint', '--param', 'hostname=workstation-042', '--detach', '--json'])).stdout) as { run_id: string; status: string };
+    expect(started.status).toBe('waiting_approval');
+    clock.advance(60 * 60 * 1000 + 1_000); // approvals.expiry is 1h in the lab config
+    const listed = await at(['approvals', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ state: 'expired' })]);
+    expect(storedRun(started.run_id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/step isolate expired/) });
+    const puts = (await labRequests(env.lab.url, { product: 'secure_endpoint', method: 'PUT' })).filter((entry) => entry.path.endsWith('/isolation'));
+    expect(puts).toEqual([]);
   });
 });
 
