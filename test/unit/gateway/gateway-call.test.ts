@@ -1,6 +1,8 @@
 /**
- * The gateway decides "not allowed" when deciding fails, and audits it: an approval store that
- * throws, a guard fact that cannot be looked up. The handler never runs (it records every call).
+ * Gateway.call with hand-made collaborators: it decides "not allowed" when deciding fails, and
+ * audits it (an approval store that throws, a guard fact that cannot be looked up; the handler,
+ * which records every call, never runs); approvers see redacted arguments; the secure runtime caps
+ * outputs and the standard one does not.
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditRecord, AuditSink } from '../../../src/audit/audit-entry.js';
@@ -25,7 +27,7 @@ function recordingAudit(): AuditSink & { entries: AuditEntry[] } {
   };
 }
 
-function gatewayWith(options: { approvals: ApprovalGate; assetTags?: (host: string) => readonly string[]; redact?: <T>(value: T) => T }) {
+function gatewayWith(options: { approvals: ApprovalGate; assetTags?: (host: string) => readonly string[]; redact?: <T>(value: T) => T; output?: unknown; outputCapBytes?: number }) {
   const audit = recordingAudit();
   const handled: unknown[] = [];
   const gateway = new Gateway({
@@ -37,12 +39,13 @@ function gatewayWith(options: { approvals: ApprovalGate; assetTags?: (host: stri
       ...tool.definition,
       handler: async (input) => {
         handled.push(input);
-        return { ok: true };
+        return options.output ?? { ok: true };
       },
     }),
     clock: fixedClock('2026-03-01T12:00:00Z'),
     runtime: 'secure',
     ...(options.redact === undefined ? {} : { redact: options.redact }),
+    ...(options.outputCapBytes === undefined ? {} : { outputCapBytes: options.outputCapBytes }),
   });
   return { gateway, audit, handled };
 }
@@ -106,5 +109,24 @@ describe('gateway: what approvers are shown', () => {
     const input = { events: [{ event: 'leaked hec-token-value in a finding' }] };
     expect((await gateway.call('splunk.send_event', input, analyst)).outcome).toBe('awaiting_approval');
     expect(requests).toEqual([{ args: input, argsSummary: { events: [{ event: 'leaked [REDACTED] in a finding' }] } }]);
+  });
+});
+
+describe('gateway: runtimes and output size', () => {
+  const big = { total: 5_000, computers: Array.from({ length: 5_000 }, (_, index) => ({ hostname: `ws-${index}`, ips: ['10.0.0.1'], note: 'x'.repeat(50) })) };
+
+  it('the secure runtime cuts a large output below the cap, says so, and audits it; the standard runtime passes it whole', async () => {
+    const { gateway, audit } = gatewayWith({ approvals: brokenApprovals, output: big, outputCapBytes: 16 * 1024 });
+    const secure = await gateway.call('secure_endpoint.list_computers', {}, analyst);
+    expect(secure).toMatchObject({ outcome: 'succeeded', truncated: true });
+    const output = (secure as { output: { total: number; computers: unknown[] } }).output;
+    expect(JSON.stringify(output).length).toBeLessThanOrEqual(16 * 1024);
+    expect(output.total).toBe(5_000);
+    expect(output.computers.at(-1)).toMatchObject({ _truncated: true });
+    expect(audit.entries.at(-1)).toMatchObject({ outcome: 'succeeded', details: expect.objectContaining({ truncated: true }) });
+
+    const standard = await gateway.call('secure_endpoint.list_computers', {}, { ...analyst, runtime: 'standard' });
+    expect(standard).toMatchObject({ outcome: 'succeeded', truncated: false });
+    expect((standard as { output: unknown }).output).toEqual(big);
   });
 });
