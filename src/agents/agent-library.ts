@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors/index.js';
 import { isAgentFileName, loadAgentDefinition, type AgentDefinition, type ToolLookup } from './definition/index.js';
-import type { Runnable } from './runner/runnable.js';
+import { runnableStep, type Runnable } from './runner/runnable.js';
 
 /** The agents shipped with DefenseClaw: `agents/` at the package root. */
 export const BUILT_IN_AGENTS_DIRECTORY = fileURLToPath(new URL('../../agents', import.meta.url));
@@ -50,15 +50,9 @@ export function agentRunnable(definition: AgentDefinition): Runnable {
     kind: 'agent',
     name: definition.name,
     version: definition.version,
-    runtime: definition.runtime,
+    ...(definition.runtime === undefined ? {} : { runtime: definition.runtime }),
     tools: [...definition.tools],
     permissions: { read: definition.permissions.read, write: definition.permissions.write, execute: definition.permissions.execute },
-    steps: definition.steps.map((step) => ({
-      name: step.name,
-      tool: step.tool,
-      params: (step.params ?? {}) as Record<string, unknown>,
-      ...(step.condition === undefined ? {} : { condition: step.condition }),
-      ...(step.requires_approval === undefined ? {} : { requiresApproval: step.requires_approval }),
-    })),
+    steps: definition.steps.map(runnableStep),
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { ApprovalService, type GroupMemberResolver } from '../approvals/index.js';
@@ -13,19 +14,21 @@ import type { ConnectorInstance, ConnectorModule } from '../connectors/connector
 import { createConnector } from '../connectors/registry.js';
 import { ToolRegistry } from '../gateway/tool-registry.js';
 import { Gateway } from '../gateway/gateway.js';
+import { configuredAllowLists } from '../gateway/configured-allow-lists.js';
 import { AgentRunner } from '../agents/runner/agent-runner.js';
 import type { RunEventRecord } from '../agents/runner/run-store.js';
 import { RunRepository } from '../store/index.js';
 import { WorkflowService } from '../agents/workflow/workflow-service.js';
 import { IntegrationHealthRepository, InvestigationRepository, openStore, type Store } from '../store/index.js';
-import { ConfigError } from '../core/errors/index.js';
+import { ConfigError, InputError } from '../core/errors/index.js';
 import { profile } from '../gateway/caller.js';
 import { InvestigationService, type InvestigationServiceOptions } from '../investigate/investigation-service.js';
 import { AnthropicModelClient, loadPrompt, type ModelClient } from '../llm/index.js';
 import { InventoryService } from '../inventory/index.js';
 import { InventoryRepository } from '../store/index.js';
 import { VERSION } from './version.js';
-import { JobNotifier, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster } from '../scheduler/index.js';
+import { slackGroupMemberResolver } from '../slack/approvals/slack-group-members.js';
+import { JobNotifier, ScheduledJobNotFoundError, Scheduler, createSmtpEmailSender, inventorySweepHandler, policyJobHandler, webApiPoster, workflowJobHandler } from '../scheduler/index.js';
 import { policyRunSummary } from '../policy/index.js';
 import { SchedulerRepository } from '../store/index.js';
 import { PolicyLibrary, PolicyService } from '../policy/index.js';
@@ -71,6 +74,7 @@ export class Runtime {
   #runner: AgentRunner | undefined;
   #runEventListeners = new Set<(event: RunEventRecord) => void>();
   #resolveGroupMembers: GroupMemberResolver | undefined;
+  #slackGroupResolver: GroupMemberResolver | undefined;
   #scheduler: Scheduler | undefined;
   readonly #connectors = new Map<string, ConnectorInstance>();
   readonly #fetch: typeof fetch | undefined;
@@ -98,6 +102,7 @@ export class Runtime {
     this.#config = undefined;
     this.#secrets = undefined;
     this.#approvals = undefined;
+    this.#slackGroupResolver = undefined;
     this.#connectors.clear();
     this.#gateway = undefined;
     this.#runner = undefined;
@@ -161,10 +166,12 @@ export class Runtime {
           allowSelfApproval: settings.allow_self_approval,
           criticalTools: settings.critical_tools,
         },
-        // Read the resolver at decision time, so setting it later reaches this instance too.
+        // Read the resolver at decision time, so setting it later reaches this instance too. Without
+        // the bot's (the CLI deciding as approvals.cli_identity), Slack is asked with slack.bot_token.
         resolveGroupMembers: (groupId) => {
-          if (this.#resolveGroupMembers === undefined) throw new Error('no user-group resolver is configured');
-          return this.#resolveGroupMembers(groupId);
+          const resolver = this.#resolveGroupMembers ?? this.#slackGroupMembers();
+          if (resolver === undefined) throw new Error('no user-group resolver is configured (set slack.bot_token so user groups can be looked up)');
+          return resolver(groupId);
         },
       });
     }
@@ -241,6 +248,7 @@ export class Runtime {
           // Config tags always apply; the inventory adds what it knows (source, rule and hand-set
           // tags). A failing lookup throws, and the guard then denies (fail closed).
           assetTags: (hostname) => [...(config.guards.asset_tags[hostname] ?? []), ...this.inventory().tagsOfHost(hostname)],
+          allowList: configuredAllowLists(config),
         },
         liveTool: (tool) => {
           const live = ToolRegistry.liveTool(this.connector(tool.module), tool.id);
@@ -250,6 +258,7 @@ export class Runtime {
         clock: this.clock,
         logger: this.logger(),
         runtime: config.agent.runtime,
+        redact: (value) => this.redactor.redact(value),
       });
     }
     return this.#gateway;
@@ -284,6 +293,27 @@ export class Runtime {
       audit: this.ledger(),
       clock: this.clock,
       actor: this.actor,
+      triggers: {
+        // An active workflow's trigger is a scheduled job: `slack serve` ticks it, as does `schedule tick`.
+        schedule: (workflow, schedule) => {
+          const scheduler = this.scheduler();
+          const job = `${WORKFLOW_JOB_PREFIX}${workflow}`;
+          try {
+            scheduler.ensure({ name: job, kind: 'workflow', schedule, params: { workflow }, createdBy: this.actor });
+          } catch (error) {
+            if (error instanceof InputError) throw new InputError(error.problems.map((problem) => ({ ...problem, path: problem.path === 'schedule' ? 'trigger' : problem.path, message: `workflow ${workflow}: ${problem.message}` })), { code: 'workflow_trigger_invalid' });
+            throw error;
+          }
+          scheduler.enable(job);
+        },
+        unschedule: (workflow) => {
+          try {
+            this.scheduler().remove(`${WORKFLOW_JOB_PREFIX}${workflow}`);
+          } catch (error) {
+            if (!(error instanceof ScheduledJobNotFoundError)) throw error;
+          }
+        },
+      },
     });
   }
 
@@ -425,6 +455,10 @@ export class Runtime {
         handlers: {
           inventory_sweep: inventorySweepHandler(() => this.inventory().scan()),
           policy: policyJobHandler({ check: (input) => this.policies().check(input), summary: policyRunSummary }),
+          workflow: workflowJobHandler(async ({ workflow, requester }) => {
+            const round = await this.workflows().runTriggered(workflow, { requester });
+            return { active: round.active, runs: round.runs.map(({ key, outcome }) => ({ key, runId: outcome.runId, status: outcome.status, ...(outcome.approvalId === undefined ? {} : { approvalId: outcome.approvalId }) })) };
+          }),
         },
       });
     }
@@ -438,6 +472,22 @@ export class Runtime {
     this.#ledger = undefined;
     this.#scheduler = undefined;
     this.#approvals = undefined;
+  }
+
+  /** Members of a Slack user group through the Web API (usergroups.users.list), when a bot token is configured. */
+  #slackGroupMembers(): GroupMemberResolver | undefined {
+    if (this.#slackGroupResolver === undefined) {
+      const slack = this.config().effective.slack;
+      if (slack.bot_token === undefined || slack.bot_token === '') return undefined;
+      const client = new WebClient(slack.bot_token, {
+        ...(slack.api_url === undefined ? {} : { slackApiUrl: slack.api_url }),
+        retryConfig: { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+        timeout: 10_000,
+        ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+      });
+      this.#slackGroupResolver = slackGroupMemberResolver({ client, clock: this.clock });
+    }
+    return this.#slackGroupResolver;
   }
 
   #configOrUndefined(): LoadedConfig | undefined {
@@ -461,6 +511,9 @@ export class Runtime {
 function snapshotOf(view: ReturnType<InventoryService['assets']>): { id: string; takenAt: string; assets: ReturnType<InventoryService['assets']>['assets'] } {
   return { id: view.snapshot.id, takenAt: view.snapshot.takenAt, assets: view.assets };
 }
+
+/** Scheduled jobs that keep an active workflow's trigger running are named `workflow:<name>`. */
+export const WORKFLOW_JOB_PREFIX = 'workflow:';
 
 function safeUsername(): string {
   try {

@@ -257,6 +257,12 @@ const guardsSchema = z
      * The inventory adds what it learns; these always apply.
      */
     asset_tags: z.record(z.string(), z.array(z.string().min(1))).default({}),
+    /**
+     * Named allow-lists for `allow_if_arg_in` in tools/*.yaml (list name → permitted values; `*`
+     * allows any), e.g. `splunk_indexes: [security, notable]`. A list the catalog names but config
+     * leaves out allows nothing beyond the connector's own configured value.
+     */
+    allow_lists: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a list name (lower-case letters, digits and _)' }), z.array(z.union([z.string().min(1), z.number()]).transform(String))).default({}),
   })
   .prefault({});
 

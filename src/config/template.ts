@@ -124,4 +124,6 @@ guards:
   internal_cidrs: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, 169.254.0.0/16, 100.64.0.0/10, fc00::/7, fe80::/10, ::1/128]
   # Host tags the guards must know, e.g. srv-db-01: [crown-jewel]; the inventory adds what it learns.
   asset_tags: {}
+  # Values tools may be given where tools/*.yaml has allow_if_arg_in (the configured index, block list… are always allowed).
+  allow_lists: {} # e.g. splunk_indexes: [security, notable], umbrella_destination_lists: [15755711], servicenow_assignment_groups: [<group sys_id>]
 `;

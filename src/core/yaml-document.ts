@@ -53,5 +53,7 @@ function checkAliases(document: Document, lineCounter: LineCounter, file: string
 }
 
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+  const line = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+  // The library's advice names its own API; say what is wrong with the file instead.
+  return line.startsWith('Source contains multiple documents') ? 'expected one document, but the file holds more (a second one starts here)' : line;
 }

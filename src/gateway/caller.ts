@@ -21,7 +21,10 @@ export interface Caller {
   runId?: string;
   /** secure (default): every write/execute needs approval. standard: `requiresApproval` as written. */
   runtime?: 'secure' | 'standard';
-  /** The step's `requires_approval` as written in the YAML (undefined: the catalog default). */
+  /**
+   * The step's `requires_approval` as written in the YAML (undefined: the catalog default). True makes
+   * any call wait for an approver, a read too; false only matters for write/execute in the standard runtime.
+   */
   requiresApproval?: boolean;
   /** Never run write/execute handlers; return what would be called. */
   dryRun?: boolean;

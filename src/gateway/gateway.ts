@@ -26,7 +26,12 @@ export interface GatewayOptions {
   outputCapBytes?: number;
   /** Per-call timeout when the catalog gives none. */
   defaultTimeoutMs?: number;
+  /** Removes secrets from the arguments an approver is shown (the ledger redacts its own copy). */
+  redact?: <T>(value: T) => T;
 }
+
+/** What the approval gate decided: run now under this approval, or stop with this result. */
+type GateOutcome = { approval: ApprovalView } | { result: GatewayResult };
 
 export interface CallOptions {
   /** The approval a resumed call waited on (its binding must still match the arguments). */
@@ -68,16 +73,27 @@ export class Gateway {
     }
 
     const runtime = caller.runtime ?? this.#options.runtime;
-    const needsApproval = tool.scope !== 'read' && (runtime === 'secure' || (caller.requiresApproval ?? tool.catalog.requires_approval));
-    if (caller.dryRun === true && tool.scope !== 'read') {
-      const preview = { tool: tool.id, scope: tool.scope, input: args, wouldRequireApproval: needsApproval };
+    // A step that says requires_approval waits, whatever its scope (DESIGN.md §2.4); write/execute also
+    // wait in the secure runtime, and in the standard one when the step (or else the catalog) says so.
+    const needsApproval = caller.requiresApproval === true || (tool.scope !== 'read' && (runtime === 'secure' || (caller.requiresApproval ?? tool.catalog.requires_approval)));
+    // A dry run makes no write/execute call, and no call that would first need an approver.
+    if (caller.dryRun === true && (tool.scope !== 'read' || needsApproval)) {
+      const preview = { tool: tool.id, scope: tool.scope, input: this.#options.redact === undefined ? args : this.#options.redact(args), wouldRequireApproval: needsApproval };
       const seq = this.#audit(caller, tool.id, tool.scope, 'dry_run', { would_require_approval: needsApproval }, args);
       return { outcome: 'dry_run', tool: tool.id, preview, auditSeq: seq };
     }
 
     let approval: ApprovalView | undefined;
     if (needsApproval) {
-      const gate = this.#approvalGate(tool, args, caller, options.approvalId);
+      let gate: GateOutcome;
+      try {
+        gate = this.#approvalGate(tool, args, caller, options.approvalId);
+      } catch (error) {
+        // The approval store failed while deciding whether this call may run: it may not.
+        const reason = `approval check failed: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}`;
+        const seq = this.#audit(caller, tool.id, tool.scope, 'denied', { reason }, args);
+        return { outcome: 'denied', tool: tool.id, reason, auditSeq: seq };
+      }
       if ('result' in gate) return gate.result;
       approval = gate.approval;
     }
@@ -90,14 +106,14 @@ export class Gateway {
       if (!permissions.scopes[tool.scope]) return `scope ${tool.scope} is not granted to ${caller.actor}`;
       if (permissions.tools !== '*' && !permissions.tools.has(tool.id)) return `${tool.id} is not among the tools granted to ${caller.actor}`;
       const subjects: ToolSubjects = tool.definition.subjects?.(args as never) ?? {};
-      return await checkGuards(tool.catalog.guards, subjects, this.#options.guards);
+      return await checkGuards(tool.catalog.guards, subjects, this.#options.guards, args);
     } catch (error) {
       return `authorisation failed: ${(error as Error).message}`;
     }
   }
 
   /** Finds or creates the approval for this exact call; returns a result unless the call may run now. */
-  #approvalGate(tool: RegisteredTool, args: Record<string, unknown>, caller: Caller, approvalId?: string): { approval: ApprovalView } | { result: GatewayResult } {
+  #approvalGate(tool: RegisteredTool, args: Record<string, unknown>, caller: Caller, approvalId?: string): GateOutcome {
     const approvals = this.#options.approvals;
     const argsHash = hashCanonical(args);
     const binding = { tool: tool.id, argsHash, requester: caller.requester, ...(caller.runId === undefined ? {} : { runId: caller.runId }) };
@@ -114,7 +130,9 @@ export class Gateway {
       }
     }
     if (approval !== undefined && matches && approval.state === 'pending') {
-      return { result: { outcome: 'awaiting_approval', tool: tool.id, approvalId: approval.id, expiresAt: approval.expiresAt } };
+      // Asked again while still pending (a resumed run): audited too, as every outcome is.
+      const seq = this.#audit(caller, tool.id, tool.scope, 'awaiting_approval', { approval_id: approval.id, expires_at: approval.expiresAt, still_pending: true }, args);
+      return { result: { outcome: 'awaiting_approval', tool: tool.id, approvalId: approval.id, expiresAt: approval.expiresAt, auditSeq: seq } };
     }
     if (approval !== undefined && matches && approval.state === 'approved' && approval.executedAt === null) {
       if (!approvals.consume(approval.id)) {
@@ -128,7 +146,7 @@ export class Gateway {
     approval = approvals.request({
       tool: tool.id,
       args,
-      argsSummary: args,
+      argsSummary: this.#options.redact === undefined ? args : this.#options.redact(args),
       requester: caller.requester,
       actor: caller.actor,
       ...(caller.runId === undefined ? {} : { runId: caller.runId }),

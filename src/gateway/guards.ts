@@ -1,19 +1,23 @@
 import { BlockList, isIP } from 'node:net';
 import type { ToolGuards } from '../connectors/catalog/index.js';
 import type { ToolSubjects } from '../connectors/tool.js';
+import { checkAllowLists, type AllowListLookup } from './allow-lists.js';
 
 /** Where guards get facts: configured internal ranges and the tags of a host. */
 export interface GuardContext {
   internalCidrs: readonly string[];
   /** Tags of a host (short name, lower case); [] when unknown. Throwing means "cannot decide" → denied. */
   assetTags(hostname: string): Promise<readonly string[]> | readonly string[];
+  /** Named allow-lists (config `guards.allow_lists`); a name it does not know allows nothing. */
+  allowList?: AllowListLookup;
 }
 
 /**
- * Checks a call's subjects against the tool's argument guards. Returns the reason to deny, or
- * undefined when every guard passes. Any error while deciding is a denial (fail closed).
+ * Checks a call's subjects and arguments against the tool's argument guards. Returns the reason to
+ * deny, or undefined when every guard passes. Deny-lists are checked first and an allow-list never
+ * lifts them (deny beats allow); any error while deciding is a denial (fail closed).
  */
-export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, context: GuardContext): Promise<string | undefined> {
+export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, context: GuardContext, args: Record<string, unknown> = {}): Promise<string | undefined> {
   try {
     const deniedTags = guards.deny_if_asset_tag ?? [];
     for (const host of deniedTags.length === 0 ? [] : (subjects.hosts ?? [])) {
@@ -40,7 +44,7 @@ export async function checkGuards(guards: ToolGuards, subjects: ToolSubjects, co
       const protectedDomain = protectedDomains.find((entry) => name === entry.toLowerCase() || name.endsWith(`.${entry.toLowerCase()}`));
       if (protectedDomain !== undefined) return `${name} is inside the protected domain ${protectedDomain}`;
     }
-    return undefined;
+    return guards.allow_if_arg_in === undefined ? undefined : checkAllowLists(guards.allow_if_arg_in, args, context.allowList);
   } catch (error) {
     return `guard check failed: ${(error as Error).message}`;
   }

@@ -115,7 +115,6 @@ export class InvestigationService {
       permissions: this.options.settings.permissions,
       runId: approval.runId,
       runtime: 'secure',
-      requiresApproval: true,
       reason: `approved (${approval.id}): ${approval.reason ?? proposal.rationale}`.slice(0, 500),
     };
     const result = await this.options.tools.call(proposal.tool, proposal.input, caller, { approvalId: approval.id, ...(options.signal === undefined ? {} : { signal: options.signal }) });
@@ -141,9 +140,9 @@ export class InvestigationService {
       requester: request.requester,
       permissions: settings.permissions,
       runId: id,
-      // Investigations only ever propose: write and execute wait for a human, whatever the runtime.
+      // Investigations only ever propose: write and execute wait for a human, whatever the runtime
+      // (the secure runtime); its reads run at once.
       runtime: 'secure',
-      requiresApproval: true,
       reason: `investigation ${id} of ${request.alertId}`,
     };
     const base = { id, alertId: request.alertId, mode, ...(llmNotUsedReason === undefined ? {} : { llmNotUsedReason }), requester: request.requester, startedAt };

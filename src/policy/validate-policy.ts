@@ -1,43 +1,30 @@
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { z } from 'zod';
 import { ExpressionSyntaxError, parseExpression, referencedPaths, type PathNode } from '../agents/expression/index.js';
 import type { ToolLookup } from '../agents/definition/index.js';
 import { hasTemplate, scanTemplates } from '../agents/template/index.js';
-import { InputError, type InputProblem } from '../core/errors/index.js';
+import { parseDefinitionText, readDefinitionFile, YAML_FILE_EXTENSIONS, type DefinitionValidation } from '../core/definition-file.js';
+import { InputError } from '../core/errors/index.js';
 import { closest } from '../core/suggest.js';
 import { checkDocumentSchema } from '../core/schema-issues.js';
-import { parseYamlDocument } from '../core/yaml-document.js';
 import type { RegisteredTool } from '../gateway/tool-registry.js';
 import { knownRoots } from './asset-scope.js';
 import { CHECK_KEYS, LIVE_KEYS, POLICY_KEYS, REMEDIATION_KEYS, policyDefinitionSchema, type PolicyDefinition } from './policy-schema.js';
 import { PolicySource, type KeyPath } from './policy-source.js';
 
-export const POLICY_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
+export const POLICY_FILE_EXTENSIONS = YAML_FILE_EXTENSIONS;
 
 export function isPolicyFileName(file: string): boolean {
   return (POLICY_FILE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
 }
 
 /** The outcome of validating one policy file. */
-export interface PolicyValidation {
-  /** The typed definition, only when there are no problems. */
-  definition?: PolicyDefinition;
-  /** Every problem in file order, each with file:line:col and key path. */
-  problems: InputProblem[];
-}
+export type PolicyValidation = DefinitionValidation<PolicyDefinition>;
 
 /** Reads and validates a policy file. Never throws for bad input; see `problems`. */
 export function validatePolicyFile(file: string, tools: ToolLookup, options: { cwd?: string } = {}): PolicyValidation {
-  if (!isPolicyFileName(file)) return { problems: [{ file, message: `expected a ${POLICY_FILE_EXTENSIONS.join(' or ')} file` }] };
-  let text: string;
-  try {
-    text = readFileSync(options.cwd === undefined ? file : resolve(options.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problems: [{ file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}` }] };
-  }
-  return validatePolicyText(text, file, tools);
+  const read = readDefinitionFile(file, options);
+  return 'problem' in read ? { problems: [read.problem] } : validatePolicyText(read.text, file, tools);
 }
 
 /**
@@ -47,15 +34,10 @@ export function validatePolicyFile(file: string, tools: ToolLookup, options: { c
  * (required keys given, no unknown key, template-free values valid). `file` only labels problems.
  */
 export function validatePolicyText(text: string, file: string, tools: ToolLookup): PolicyValidation {
-  let parsed: ReturnType<typeof parseYamlDocument>;
-  try {
-    parsed = parseYamlDocument(text, file);
-  } catch (error) {
-    if (error instanceof InputError) return { problems: [...error.problems] };
-    throw error;
-  }
+  const parsed = parseDefinitionText(text, file);
+  if ('problems' in parsed) return parsed;
+  const { raw } = parsed;
   const source = new PolicySource(file, text, parsed.document, parsed.lineCounter);
-  const raw: unknown = parsed.document.toJS();
   if (!isMapping(raw)) {
     source.report([], 'a policy file must be a mapping with name, description, version and checks');
     return { problems: source.problems };

@@ -23,3 +23,4 @@ export {
 export type { JobRunRecord, ScheduledJobRecord, SchedulerStore, SlotClaim, SlotClaimResult } from './scheduler-store.js';
 export { inventorySweepHandler, type SweepScanResult } from './handlers/inventory-sweep-handler.js';
 export { policyJobHandler, type PolicyJobHandlerOptions, type PolicyJobResult } from './handlers/policy-job-handler.js';
+export { workflowJobHandler, type WorkflowTriggerRound } from './handlers/workflow-job-handler.js';

@@ -1,5 +1,5 @@
 /** What a scheduled job does; each kind has a handler registered by the runtime or the bot. */
-export const JOB_KINDS = ['inventory_sweep', 'digest', 'policy'] as const;
+export const JOB_KINDS = ['inventory_sweep', 'digest', 'policy', 'workflow'] as const;
 
 export type JobKind = (typeof JOB_KINDS)[number];
 

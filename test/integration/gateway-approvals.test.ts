@@ -58,6 +58,9 @@ describe('approvals through the gateway against the lab', () => {
     expect(runtime.approvals().get(id)).toMatchObject({ state: 'pending', votes: [] });
     const resumed = await runtime.gateway().call('secure_endpoint.isolate_host', ISOLATE, analyst, { approvalId: id });
     expect(resumed).toMatchObject({ outcome: 'awaiting_approval', approvalId: id });
+    // Asking again while pending is an outcome too: audited.
+    expect(auditRecord(runtime, resumed.auditSeq)).toMatchObject({ action: 'tool.call', target: 'secure_endpoint.isolate_host', outcome: 'awaiting_approval' });
+    expect(auditRecord(runtime, resumed.auditSeq).parsed).toMatchObject({ approval_id: id, still_pending: true });
     expect(await isolationPuts(mark)).toEqual([]);
   });
 
@@ -193,5 +196,37 @@ describe('approvals through the gateway against the lab', () => {
     expect(puts).toHaveLength(1);
     expect(puts[0]!.status).toBe(200);
     expect(runtime.ledger().query({ target: 'secure_endpoint.isolate_host', outcome: 'succeeded' })).toHaveLength(1);
+  });
+
+  it('an approver listed only through a user group (S0LABAPPRV) decides from the CLI: membership is looked up in Slack; others and failed look-ups are refused', async () => {
+    env = await startGatewayLab();
+    const { runtime } = env;
+    const mark = await journalMark(env.lab.url);
+    const asIdentity = async (identity: string) => expect((await runCli(['config', 'set', 'approvals.cli_identity', identity], { home: env!.home })).code).toBe(0);
+
+    // U0LABANA01 is in the SOC group, not in the approver group: refused, nothing runs.
+    const first = approvalIdOf(await runtime.gateway().call('secure_endpoint.isolate_host', ISOLATE, analyst));
+    await asIdentity('U0LABANA01');
+    const outsider = await runCli(['approvals', 'approve', first], { home: env.home });
+    expect(outsider.code).toBe(1);
+    expect(outsider.stderr).toMatch(/U0LABANA01/);
+
+    // U0LABLEAD1 is not listed in approvals.approvers, but is a member of S0LABAPPRV, which is.
+    await asIdentity('U0LABLEAD1');
+    const member = await runCli(['approvals', 'approve', first, '--json'], { home: env.home });
+    expect(member.code, member.stderr).toBe(0);
+    expect(JSON.parse(member.stdout)).toMatchObject({ id: first, state: 'approved', decided_by: 'U0LABLEAD1' });
+    const decision = runtime.ledger().query({ action: 'approval.decide', outcome: 'approved' });
+    expect(decision.map((record) => JSON.parse(record.details) as Record<string, unknown>)).toEqual([expect.objectContaining({ approval_id: first, approver: 'U0LABLEAD1', via: 'group:S0LABAPPRV' })]);
+    expect(await isolationPuts(mark)).toEqual([]);
+    expect(await runtime.gateway().call('secure_endpoint.isolate_host', ISOLATE, analyst, { approvalId: first })).toMatchObject({ outcome: 'succeeded' });
+
+    // Slack refuses the look-up (a bad bot token): the group grants nothing (fail closed).
+    const second = approvalIdOf(await runtime.gateway().call('secure_endpoint.isolate_host', { ...ISOLATE, comment: 'second' }, analyst));
+    expect((await runCli(['config', 'set', 'slack.bot_token', 'xoxb-000000000001-lab0000000001-revokedtoken'], { home: env.home })).code).toBe(0);
+    const unresolved = await runCli(['approvals', 'approve', second], { home: env.home });
+    expect(unresolved.code).toBe(1);
+    expect(runtime.approvals().get(second)).toMatchObject({ state: 'pending', votes: [] });
+    expect(lastAudit(runtime).parsed).toMatchObject({ approval_id: second, approver: 'U0LABLEAD1', refusal: 'approval_not_approver', group_errors: [expect.objectContaining({ group: 'S0LABAPPRV' })] });
   });
 });

@@ -36,6 +36,7 @@ const TOOLS: readonly ToolCase[] = [
 type Mode = { name: string; runtime: 'secure' | 'standard'; requiresApproval: boolean };
 const MODES: readonly Mode[] = [
   { name: 'secure runtime, requires_approval false', runtime: 'secure', requiresApproval: false },
+  { name: 'secure runtime, requires_approval true', runtime: 'secure', requiresApproval: true },
   { name: 'standard runtime, requires_approval false', runtime: 'standard', requiresApproval: false },
   { name: 'standard runtime, requires_approval true', runtime: 'standard', requiresApproval: true },
 ];
@@ -53,7 +54,8 @@ function callerFor(tool: ToolCase, grant: Grant, mode: Mode) {
 /** What the matrix says must happen. */
 function expected(tool: ToolCase, grant: Grant, mode: Mode): GatewayResult['outcome'] {
   if (grant !== 'granted') return 'denied';
-  if (tool.scope === 'read') return 'succeeded';
+  // A step that says requires_approval waits, a read too; otherwise reads never ask.
+  if (tool.scope === 'read') return mode.requiresApproval ? 'awaiting_approval' : 'succeeded';
   if (mode.runtime === 'secure' || mode.requiresApproval) return 'awaiting_approval';
   return 'succeeded';
 }

@@ -124,7 +124,8 @@ steps:
       description: "First alert: {{ alerts.events[0].title }} on {{ alerts.events[0].entities.hosts }}"
       urgency: high
       impact: medium
-      correlation_id: "{{ alerts.events[0].id }}"
+      # ServiceNow keeps at most 100 characters here: the Falcon device id is 32.
+      correlation_id: "falcon-alerts/{{ alerts.events[0].fields.device_id }}"
 `,
   },
 };

@@ -31,8 +31,11 @@ export const agentDefinitionSchema = z.strictObject({
   name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected lower-case letters, digits and -, starting with a letter (e.g. phishing-triage)' }),
   description: z.string().min(1, { message: 'expected a short description' }),
   version: z.string().regex(AGENT_VERSION_PATTERN, { message: 'expected a version like 1.0.0' }),
-  /** `secure` (default): every write/execute call waits for approval. `standard`: the catalog's default. */
-  runtime: z.enum(['secure', 'standard']).default('secure'),
+  /**
+   * `secure`: every write/execute call waits for approval. `standard`: each step's `requires_approval`
+   * as written (else the catalog's default). Left out: config `agent.runtime` (default `secure`).
+   */
+  runtime: z.enum(['secure', 'standard']).optional(),
   /** Tool ids or aliases the agent may call. */
   tools: z.array(z.string().min(1, { message: 'expected a tool id, e.g. splunk.search' })).min(1, { message: 'list at least one tool' }),
   permissions: agentPermissionsSchema.default({ read: false, write: false, execute: false }),

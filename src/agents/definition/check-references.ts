@@ -1,5 +1,5 @@
 import { closest } from '../../core/suggest.js';
-import { ExpressionSyntaxError, parseExpression, referencedPaths } from '../expression/index.js';
+import { ExpressionSyntaxError, parseExpression, referencedPaths, severityTypos } from '../expression/index.js';
 import { scanTemplates } from '../template/index.js';
 import type { AgentSource } from './agent-source.js';
 import type { RawAgent, RawStep } from './raw-agent.js';
@@ -32,7 +32,14 @@ function checkCondition(source: AgentSource, step: RawStep, condition: string, s
     source.report(path, `invalid condition at column ${error.column}: ${error.message}`, { position: source.positionInString(path, error.column - 1) });
     return;
   }
+  const typos = severityTypos(expression);
+  for (const { node, suggestion } of typos) {
+    source.report(path, `"${node.text}" is not a severity (info, low, medium, high, critical): did you mean ${suggestion}? (a run parameter of that name is params.${node.text})`, {
+      position: source.positionInString(path, node.column - 1),
+    });
+  }
   for (const reference of referencedPaths(expression)) {
+    if (typos.some((typo) => typo.node === reference)) continue;
     const problem = referenceProblem(reference.segments.map((segment) => segment.key), reference.text, step.index, stepIndexes);
     if (problem !== undefined) source.report(path, problem, { position: source.positionInString(path, reference.column - 1) });
   }

@@ -32,10 +32,12 @@ export function checkTools(source: AgentSource, agent: RawAgent, registry: ToolL
     }
     stepTools.set(step.index, tool);
     if (!listed.has(tool.id)) source.report(['steps', step.index, 'tool'], `tool "${step.tool}" is not listed in tools`);
-    if (agent.runtime === 'secure' && tool.scope !== 'read' && step.requiresApproval === false) {
+    if (agent.runtime !== 'standard' && tool.scope !== 'read' && step.requiresApproval === false) {
       source.note(
         ['steps', step.index, 'requires_approval'],
-        `false is ignored: the secure runtime asks for approval before every ${tool.scope} step`,
+        agent.runtime === 'secure'
+          ? `false is ignored: the secure runtime asks for approval before every ${tool.scope} step`
+          : `false is ignored unless config agent.runtime is standard: the secure runtime (the default) asks for approval before every ${tool.scope} step`,
       );
     }
   }

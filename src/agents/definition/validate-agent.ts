@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
+import { parseDefinitionText, readDefinitionFile, YAML_FILE_EXTENSIONS } from '../../core/definition-file.js';
 import { InputError, type InputProblem } from '../../core/errors/index.js';
-import { parseYamlDocument } from '../../core/yaml-document.js';
 import type { AgentDefinition } from './agent-schema.js';
 import { AgentSource } from './agent-source.js';
 import { checkParams } from './check-params.js';
@@ -13,7 +12,7 @@ import { checkSchema } from './schema-problems.js';
 import type { ToolLookup } from './tool-lookup.js';
 
 /** File name endings of agent definitions. */
-export const AGENT_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
+export const AGENT_FILE_EXTENSIONS = YAML_FILE_EXTENSIONS;
 
 /** Whether a file name is an agent definition by its ending. */
 export function isAgentFileName(file: string): boolean {
@@ -37,28 +36,16 @@ export interface ValidateAgentFileOptions {
 
 /** Reads and validates an agent file (.yaml or .yml). Never throws for bad input; see `problems`. */
 export function validateAgentFile(file: string, registry: ToolLookup, options: ValidateAgentFileOptions = {}): AgentValidation {
-  if (!isAgentFileName(file)) return invalid({ file, message: `expected a ${AGENT_FILE_EXTENSIONS.join(' or ')} file` });
-  let text: string;
-  try {
-    text = readFileSync(options.cwd === undefined ? file : resolve(options.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return invalid({ file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}` });
-  }
-  return validateAgentText(text, file, registry);
+  const read = readDefinitionFile(file, options);
+  return 'problem' in read ? { problems: [read.problem], notes: [] } : validateAgentText(read.text, file, registry);
 }
 
 /** Validates agent YAML text; `file` is only used in problem locations. */
 export function validateAgentText(text: string, file: string, registry: ToolLookup): AgentValidation {
-  let parsed: ReturnType<typeof parseYamlDocument>;
-  try {
-    parsed = parseYamlDocument(text, file);
-  } catch (error) {
-    if (error instanceof InputError) return { problems: [...error.problems], notes: [] };
-    throw error;
-  }
+  const parsed = parseDefinitionText(text, file);
+  if ('problems' in parsed) return { problems: parsed.problems, notes: [] };
+  const { raw } = parsed;
   const source = new AgentSource(file, text, parsed.document, parsed.lineCounter);
-  const raw: unknown = parsed.document.toJS();
   if (!isMapping(raw)) {
     source.report([], 'an agent file must be a mapping with name, description, version, tools, permissions and steps');
     return { problems: source.problems, notes: [] };
@@ -84,10 +71,6 @@ export function loadAgentDefinition(file: string, registry: ToolLookup, options:
     throw new InputError(validation.problems.length > 0 ? validation.problems : [{ file, message: 'invalid agent definition' }], { code: 'agent_invalid' });
   }
   return validation.definition;
-}
-
-function invalid(problem: InputProblem): AgentValidation {
-  return { problems: [problem], notes: [] };
 }
 
 /** By line then column; problems at the same place keep the order they were found in. */

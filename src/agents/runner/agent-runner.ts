@@ -9,6 +9,7 @@ import type { GatewayResult } from '../../gateway/gateway-result.js';
 import type { ToolRegistry } from '../../gateway/tool-registry.js';
 import { buildRunScope, evaluate, isTruthy, parseExpression } from '../expression/index.js';
 import { renderParams } from '../template/index.js';
+import { fitParams } from './fit-params.js';
 import type { Runnable } from './runnable.js';
 import type { RunEventRecord, RunRecord, RunStore } from './run-store.js';
 
@@ -20,6 +21,8 @@ export interface RunOutcome {
   /** The approval the run waits for, when waiting. */
   approvalId?: string;
   error?: string;
+  /** Another process held the run's lease, so this call ran nothing; `status` is as last stored. */
+  heldElsewhere?: true;
 }
 
 export interface AgentRunnerOptions {
@@ -93,7 +96,7 @@ export class AgentRunner {
     if (seen === undefined) return { runId, status: 'failed', error: `no run ${runId}` };
     if (isFinished(seen.status)) return finished(seen);
     if (!store.claimLease(runId, this.#owner, this.#now(), new Date(clock.now().getTime() + leaseMs).toISOString())) {
-      return { runId, status: seen.status as RunStatus };
+      return { runId, status: seen.status as RunStatus, heldElsewhere: true };
     }
     try {
       // Read again under the lease: another process may have finished the run since `seen`.
@@ -114,7 +117,7 @@ export class AgentRunner {
           runnable.permissions,
         ),
         runId,
-        runtime: runnable.runtime,
+        ...(runnable.runtime === undefined ? {} : { runtime: runnable.runtime }),
         dryRun: run.dryRun,
       };
       if (run.status !== 'running') store.updateRun(runId, this.#owner, { status: 'running', updatedAt: this.#now() });
@@ -138,7 +141,7 @@ export class AgentRunner {
         }
         let params: unknown;
         try {
-          params = renderParams(step.params, scope);
+          params = fitParams(renderParams(step.params, scope), this.#options.registry.resolve(step.tool)?.definition.input);
         } catch (error) {
           return this.#finish(runId, 'failed', index, `step ${step.name}: ${(error as Error).message}`);
         }
@@ -149,6 +152,9 @@ export class AgentRunner {
           { ...caller, ...(step.requiresApproval === undefined ? {} : { requiresApproval: step.requiresApproval }), reason: `${runnable.kind} ${runnable.name}, step ${step.name}` },
           index === run.nextStep && waitingOn !== undefined ? { approvalId: waitingOn } : {},
         );
+        if (index === run.nextStep && waitingOn !== undefined && (result.outcome === 'succeeded' || result.outcome === 'failed') && result.approvalId === waitingOn) {
+          this.#event(runId, 'approval_decided', step.name, `${step.name}: approval ${waitingOn} approved; calling ${step.tool}`, { approval_id: waitingOn });
+        }
         const handled = this.#handle(runId, index, step.name, result, outputs);
         if (handled !== undefined) return handled;
         store.updateRun(runId, this.#owner, { nextStep: index + 1, updatedAt: this.#now(), leaseUntil: new Date(clock.now().getTime() + leaseMs).toISOString() });
@@ -170,7 +176,13 @@ export class AgentRunner {
       case 'dry_run':
         outputs.set(name, result.preview);
         this.#saveStep(runId, index, name, 'dry_run', result.preview, null, result.auditSeq);
-        this.#event(runId, 'step_succeeded', name, `${name}: dry run, would call ${result.preview.tool} (${result.preview.scope})${result.preview.wouldRequireApproval ? ' after approval' : ''}`, result.preview);
+        this.#event(
+          runId,
+          'step_succeeded',
+          name,
+          `${name}: dry run, would call ${result.preview.tool} (${result.preview.scope})${result.preview.wouldRequireApproval ? ' after approval' : ''} with ${previewArguments(result.preview.input)}`,
+          result.preview,
+        );
         return undefined;
       case 'awaiting_approval':
         this.#saveStep(runId, index, name, 'awaiting_approval', null, result.approvalId, result.auditSeq ?? null);
@@ -216,6 +228,15 @@ function isFinished(status: string): boolean {
 function finished(run: RunRecord): RunOutcome {
   return { runId: run.id, status: run.status as RunStatus, ...(run.error === null ? {} : { error: run.error }) };
 }
+
+/** The arguments a dry run would have sent, as one line of JSON (long ones cut). */
+function previewArguments(input: unknown): string {
+  const text = JSON.stringify(input) ?? 'nothing';
+  return text.length > PREVIEW_CHARACTERS ? `${text.slice(0, PREVIEW_CHARACTERS - 1)}…` : text;
+}
+
+/** Longest argument text a dry-run progress line shows (the full preview is in the event's data). */
+const PREVIEW_CHARACTERS = 400;
 
 function describe(output: unknown): string {
   if (output === null || output === undefined) return 'done';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../../core/duration.js';
 import { AGENT_NAME_PATTERN } from '../definition/index.js';
 
 /** The seed's workflow format: a trigger and steps of actions. */
@@ -19,22 +20,40 @@ export const workflowTriggerSchema = z.strictObject({
   filter: z.string().min(1).optional(),
   /** For schedule triggers: a cron expression (run by the scheduler). */
   cron: z.string().min(1).optional(),
+  /** For event triggers: how often the source is polled while the workflow is active (default 1m, at least 1m). */
+  interval: z
+    .string()
+    .regex(DURATION_PATTERN, { message: 'expected a duration such as 1m, 5m or 1h' })
+    .refine((text) => parseDuration(text) >= MIN_POLL_INTERVAL_MS, { message: 'the shortest polling interval is 1m' })
+    .optional(),
 });
+
+/** How often an active event workflow polls its source unless its trigger says `interval`. */
+export const DEFAULT_POLL_INTERVAL = '1m';
+/** The scheduler ticks about twice a minute: a shorter interval would not be kept. */
+const MIN_POLL_INTERVAL_MS = 60_000;
+
+/** What a workflow may declare: read, write, execute (when absent, the scopes its steps' tools need). */
+export const workflowPermissionsSchema = z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) });
 
 export const workflowSchema = z
   .strictObject({
     name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected a lower-case name such as auto-threat-response' }),
     description: z.string().min(1).optional(),
     version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.0.0'),
-    runtime: z.enum(['secure', 'standard']).default('secure'),
+    /** Left out: config `agent.runtime` (default `secure`). */
+    runtime: z.enum(['secure', 'standard']).optional(),
     /** Optional: when absent, the scopes of the tools its steps use are granted (shown by `workflow list`). */
-    permissions: z.strictObject({ read: z.boolean().default(false), write: z.boolean().default(false), execute: z.boolean().default(false) }).optional(),
+    permissions: workflowPermissionsSchema.optional(),
     trigger: workflowTriggerSchema,
     steps: z.array(workflowStepSchema).min(1),
   })
   .superRefine((workflow, context) => {
     if (workflow.trigger.type === 'event' && workflow.trigger.source === undefined) {
       context.addIssue({ code: 'custom', path: ['trigger', 'source'], message: 'an event trigger needs a source (cisco-xdr, crowdstrike or sentinel)' });
+    }
+    if (workflow.trigger.interval !== undefined && workflow.trigger.type !== 'event') {
+      context.addIssue({ code: 'custom', path: ['trigger', 'interval'], message: 'only an event trigger is polled (a schedule trigger runs at its cron times)' });
     }
     if (workflow.trigger.type === 'schedule' && workflow.trigger.cron === undefined) {
       context.addIssue({ code: 'custom', path: ['trigger', 'cron'], message: 'a schedule trigger needs a cron expression' });
@@ -47,3 +66,8 @@ export const workflowSchema = z
   });
 
 export type WorkflowDefinition = z.infer<typeof workflowSchema>;
+
+export const WORKFLOW_KEYS = Object.keys(workflowSchema.shape);
+export const WORKFLOW_TRIGGER_KEYS = Object.keys(workflowTriggerSchema.shape);
+export const WORKFLOW_STEP_KEYS = Object.keys(workflowStepSchema.shape);
+export const WORKFLOW_PERMISSION_KEYS = Object.keys(workflowPermissionsSchema.shape);

@@ -7,8 +7,9 @@ import type { ToolLookup } from '../definition/index.js';
 import { evaluate, isTruthy, parseExpression } from '../expression/index.js';
 import type { AgentRunner, RunOutcome } from '../runner/agent-runner.js';
 import { EVENT_SOURCES, triggerOf } from './event-sources.js';
-import { loadWorkflowDefinition, workflowRunnable } from './load-workflow.js';
-import type { WorkflowDefinition } from './workflow-schema.js';
+import { workflowRunnable } from './workflow-runnable.js';
+import { loadWorkflowDefinition } from './validate-workflow.js';
+import { DEFAULT_POLL_INTERVAL, type WorkflowDefinition } from './workflow-schema.js';
 
 export interface WorkflowRecord {
   name: string;
@@ -30,6 +31,17 @@ export interface WorkflowStore {
   setFiredRun(workflow: string, key: string, runId: string): void;
 }
 
+/**
+ * Where an active workflow's trigger is kept running (app/ wires the scheduler): an event
+ * workflow is polled `@every <interval>`, a schedule workflow runs at its cron times.
+ */
+export interface WorkflowTriggers {
+  /** Keeps the trigger of `workflow` running on `schedule` (added, or updated when it changed). */
+  schedule(workflow: string, schedule: string): void;
+  /** Stops the trigger of `workflow` (nothing when it had none). */
+  unschedule(workflow: string): void;
+}
+
 export interface WorkflowServiceOptions {
   store: WorkflowStore;
   runner: AgentRunner;
@@ -39,6 +51,8 @@ export interface WorkflowServiceOptions {
   clock: Clock;
   /** Who registers, activates and polls (audit actor). */
   actor: string;
+  /** Keeps active triggers running; without it, only `workflow run` and `workflow poll` run workflows. */
+  triggers?: WorkflowTriggers;
 }
 
 export interface TriggerRun {
@@ -67,14 +81,53 @@ export class WorkflowService {
       updatedAt: now,
     });
     this.options.audit.append({ actor: this.options.actor, action: 'workflow.register', target: definition.name, scope: 'admin', outcome: 'succeeded', details: { version: definition.version, file, trigger: definition.trigger } });
+    // An active workflow's trigger follows its new definition (another interval, another cron, or none).
+    if (existing?.active === true) this.#keepTrigger(definition);
     return definition;
   }
 
+  /**
+   * Activates (its trigger starts: polled or scheduled) or deactivates (its trigger stops) a
+   * registered workflow. The trigger is set up first, so a schedule that cannot run activates nothing.
+   */
   setActive(name: string, active: boolean): void {
+    const definition = this.get(name);
+    if (active) this.#keepTrigger(definition);
+    else this.options.triggers?.unschedule(name);
     if (!this.options.store.setWorkflowActive(name, active, this.options.clock.now().toISOString())) {
       throw new UsageError(`no workflow named ${name}; register it first with \`defenseclaw workflow register <file>\``);
     }
-    this.options.audit.append({ actor: this.options.actor, action: active ? 'workflow.activate' : 'workflow.deactivate', target: name, scope: 'admin', outcome: 'succeeded' });
+    this.options.audit.append({ actor: this.options.actor, action: active ? 'workflow.activate' : 'workflow.deactivate', target: name, scope: 'admin', outcome: 'succeeded', details: { trigger: definition.trigger } });
+  }
+
+  /**
+   * One trigger round of an active workflow, as its scheduled job runs it: an event workflow polls
+   * its source and runs each new match once; a schedule workflow runs once; a manual one never.
+   * A workflow deactivated or removed since the job was set up runs nothing (`active: false`).
+   */
+  async runTriggered(name: string, options: { requester: string }): Promise<{ active: boolean; runs: TriggerRun[] }> {
+    const row = this.options.store.getWorkflow(name);
+    if (row === undefined || !row.active) return { active: false, runs: [] };
+    const workflow = JSON.parse(row.definition) as WorkflowDefinition;
+    switch (workflow.trigger.type) {
+      case 'event':
+        return { active: true, runs: await this.#pollEvents(workflow, { dryRun: false, requester: options.requester }) };
+      case 'schedule': {
+        const outcome = await this.options.runner.start(workflowRunnable(workflow, this.options.tools), { params: {}, requester: options.requester, dryRun: false, trigger: { type: 'schedule', cron: workflow.trigger.cron } });
+        return { active: true, runs: [{ key: 'schedule', outcome }] };
+      }
+      case 'manual':
+        return { active: true, runs: [] };
+    }
+  }
+
+  #keepTrigger(definition: WorkflowDefinition): void {
+    const triggers = this.options.triggers;
+    if (triggers === undefined) return;
+    const { trigger } = definition;
+    if (trigger.type === 'event') triggers.schedule(definition.name, `@every ${trigger.interval ?? DEFAULT_POLL_INTERVAL}`);
+    else if (trigger.type === 'schedule' && trigger.cron !== undefined) triggers.schedule(definition.name, trigger.cron);
+    else triggers.unschedule(definition.name);
   }
 
   list(): Array<WorkflowRecord & { parsed: WorkflowDefinition }> {

@@ -3,9 +3,12 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { AGENT_NAME_PATTERN, AGENT_TYPES, agentScaffold, validateAgentFile, validateAgentText, type AgentType } from '../../agents/definition/index.js';
 import { writeFileAtomic } from '../../config/index.js';
-import { DefenseClawError, InputError, UsageError, formatProblem, type InputProblem } from '../../core/errors/index.js';
+import { DefenseClawError, InputError, UsageError, formatProblem } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { problemJson } from '../problem-json.js';
 import { agentListCommand, agentLogsCommand, agentResumeCommand, agentRunCommand } from './agent-run-commands.js';
+import { isWorkflowFile } from '../../agents/workflow/validate-workflow.js';
+import { validateWorkflow } from './workflow-command.js';
 import { printJson, printLine, printNote } from '../output.js';
 
 /** Agent files are not secret: readable by the team, like any source file. */
@@ -30,6 +33,11 @@ function agentValidateCommand(context: CommandContext): Command {
     .argument('<file>', 'the agent definition, e.g. agents/phishing-triage.yaml')
     .option('--json', 'print {valid, problems} as JSON (exit 2 still means invalid)')
     .action((file: string, options: { json?: boolean }) => {
+      // A workflow file (it has a trigger) is checked as one rather than refused key by key.
+      if (isWorkflowFile(resolve(context.io.cwd, file))) {
+        validateWorkflow(context, file, options);
+        return;
+      }
       const validation = validateAgentFile(file, context.runtime().tools(), { cwd: context.io.cwd });
       const { definition, problems, notes } = validation;
       if (options.json === true) {
@@ -83,8 +91,4 @@ function agentNewCommand(context: CommandContext): Command {
       printLine(context.io, `wrote ${file} (${options.type} agent ${options.name}${existed ? ', overwritten' : ''})`);
       printNote(context.io, `next: edit it, then run \`defenseclaw agent validate ${file}\``);
     });
-}
-
-function problemJson(problem: InputProblem) {
-  return { file: problem.file ?? null, line: problem.line ?? null, column: problem.column ?? null, path: problem.path ?? null, message: problem.message };
 }

@@ -4,7 +4,7 @@ import type { RunOutcome } from '../../agents/runner/agent-runner.js';
 import { UsageError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printLine, renderTable } from '../output.js';
-import { driveRun, formatRunEvent } from '../run-progress.js';
+import { driveRun, formatRunEvent, RunProgress } from '../run-progress.js';
 import { join } from 'node:path';
 
 /** `--param k=v` (repeatable) → { k: v }. */
@@ -46,11 +46,12 @@ export function agentRunCommand(context: CommandContext): Command {
       const file = resolveAgentFile(reference, join(runtime.paths.home, 'agents'), context.io.cwd);
       const definition = loadAgent(file, runtime.tools());
       const quiet = options.json === true;
-      const stop = quiet ? () => {} : runtime.onRunEvent((event) => printLine(context.io, formatRunEvent(event)));
+      const progress = new RunProgress(context.io, quiet);
+      const stop = progress.follow(runtime);
       let outcome: RunOutcome;
       try {
         const first = await runtime.runner().start(agentRunnable(definition), { params: options.param, requester: runtime.requester(), dryRun: options.dryRun === true });
-        outcome = await driveRun(runtime, context.io, first, { detach: options.detach === true, quiet });
+        outcome = await driveRun(runtime, context.io, first, { detach: options.detach === true, quiet, progress });
       } finally {
         stop();
       }
@@ -70,10 +71,11 @@ export function agentResumeCommand(context: CommandContext): Command {
       const runtime = context.runtime();
       if (runtime.runs().getRun(runId) === undefined) throw new UsageError(`no run ${runId}`);
       const quiet = options.json === true;
-      const stop = quiet ? () => {} : runtime.onRunEvent((event) => printLine(context.io, formatRunEvent(event)));
+      const progress = new RunProgress(context.io, quiet);
+      const stop = progress.follow(runtime);
       let outcome: RunOutcome;
       try {
-        outcome = await driveRun(runtime, context.io, await runtime.runner().execute(runId), { detach: options.detach === true, quiet });
+        outcome = await driveRun(runtime, context.io, await runtime.runner().execute(runId), { detach: options.detach === true, quiet, progress });
       } finally {
         stop();
       }

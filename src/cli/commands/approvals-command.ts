@@ -17,9 +17,13 @@ export function approvalsCommand(context: CommandContext): Command {
     .option('--pending', 'only pending approvals')
     .option('--limit <n>', 'at most N approvals', '50')
     .option('--json', 'print as JSON')
-    .action((options: { pending?: boolean; limit: string; json?: boolean }) => {
+    .action(async (options: { pending?: boolean; limit: string; json?: boolean }) => {
       const runtime = context.runtime();
       const limit = parsePositiveInteger(options.limit, '--limit');
+      if (runtime.databaseExists()) {
+        // Expiry is a decision (denied): a run parked on an approval this expires ends now, as after any decision.
+        for (const expired of runtime.approvals().expireDue()) await resumeRunsWaitingOn(runtime, expired.id);
+      }
       const list = runtime.databaseExists() ? runtime.approvals().list({ pending: options.pending === true, limit }) : [];
       if (options.json === true) {
         printJson(context.io, list.map(toJson));

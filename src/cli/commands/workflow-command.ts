@@ -1,13 +1,18 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { RunOutcome } from '../../agents/runner/agent-runner.js';
+import { validateWorkflowFile } from '../../agents/workflow/validate-workflow.js';
+import type { WorkflowDefinition } from '../../agents/workflow/workflow-schema.js';
+import { InputError, UsageError } from '../../core/errors/index.js';
 import type { CommandContext } from '../context.js';
+import { problemJson } from '../problem-json.js';
 import { printJson, printLine, renderTable } from '../output.js';
-import { driveRun, formatRunEvent } from '../run-progress.js';
+import { driveRun, RunProgress } from '../run-progress.js';
 
 /** `defenseclaw workflow …`: triggered automations (register, activate, run, poll). */
 export function workflowCommand(context: CommandContext): Command {
   const command = new Command('workflow').description('register, activate and run triggered workflows');
+  command.addCommand(workflowValidateCommand(context));
 
   command
     .command('register')
@@ -57,19 +62,22 @@ export function workflowCommand(context: CommandContext): Command {
 
   command
     .command('run')
-    .description('run a workflow now (an event workflow runs once for each new matching item of its source)')
+    .description('run a workflow now (an event workflow runs once for each new matching item of its source); a run that reaches an approval step pauses there and the command returns')
     .argument('<name>', 'the workflow name')
     .option('--dry-run', 'perform reads, make no write/execute call; fires nothing')
-    .option('--detach', 'return when a run waits for an approval')
+    .option('--wait', 'follow each run to its end, waiting for its approvals to be decided')
+    .option('--detach', 'return when a run waits for an approval (the default)')
     .option('--json', 'print the outcomes as JSON')
-    .action(async (name: string, options: { dryRun?: boolean; detach?: boolean; json?: boolean }) => {
+    .action(async (name: string, options: { dryRun?: boolean; wait?: boolean; detach?: boolean; json?: boolean }) => {
+      if (options.wait === true && options.detach === true) throw new UsageError('--wait and --detach exclude each other');
       const runtime = context.runtime();
       const quiet = options.json === true;
-      const stop = quiet ? () => {} : runtime.onRunEvent((event) => printLine(context.io, formatRunEvent(event)));
+      const progress = new RunProgress(context.io, quiet);
+      const stop = progress.follow(runtime);
       const outcomes: Array<{ key: string; outcome: RunOutcome }> = [];
       try {
         for (const run of await runtime.workflows().run(name, { dryRun: options.dryRun === true, requester: runtime.requester() })) {
-          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.detach === true, quiet }) });
+          outcomes.push({ key: run.key, outcome: await driveRun(runtime, context.io, run.outcome, { detach: options.wait !== true, quiet, progress }) });
         }
       } finally {
         stop();
@@ -92,4 +100,36 @@ export function workflowCommand(context: CommandContext): Command {
     });
 
   return command;
+}
+
+/** `workflow validate <file>`: exit 0 with a summary, or 2 with every problem at its file:line:col. Registers nothing. */
+function workflowValidateCommand(context: CommandContext): Command {
+  return new Command('validate')
+    .description('check a workflow file: schema, trigger, tools, permissions, conditions, templates and params (registers nothing)')
+    .argument('<file>', 'the workflow definition, e.g. agents/workflows/auto-threat-response.yaml')
+    .option('--json', 'print {valid, problems} as JSON (exit 2 still means invalid)')
+    .action((file: string, options: { json?: boolean }) => validateWorkflow(context, file, options));
+}
+
+/** Validates a workflow file and prints the summary, or fails with exit 2 and every problem. */
+export function validateWorkflow(context: CommandContext, file: string, options: { json?: boolean }): void {
+  const { definition, problems } = validateWorkflowFile(file, context.runtime().tools(), { cwd: context.io.cwd });
+  if (options.json === true) {
+    printJson(context.io, {
+      file,
+      valid: definition !== undefined,
+      problems: problems.map(problemJson),
+      ...(definition === undefined ? {} : { workflow: { name: definition.name, version: definition.version, trigger: definition.trigger, steps: definition.steps.length } }),
+    });
+    if (definition === undefined) context.fail(2);
+    return;
+  }
+  if (definition === undefined) throw new InputError(problems, { code: 'workflow_invalid' });
+  printLine(context.io, `ok: workflow ${definition.name} v${definition.version} (${triggerLabel(definition)}), ${definition.steps.length} step${definition.steps.length === 1 ? '' : 's'}`);
+}
+
+
+function triggerLabel(definition: WorkflowDefinition): string {
+  const { trigger } = definition;
+  return `${trigger.type} trigger${trigger.source === undefined ? '' : ` on ${trigger.source}`}${trigger.filter === undefined ? '' : ` where ${trigger.filter}`}${trigger.cron === undefined ? '' : ` at ${trigger.cron}`}`;
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CONNECTOR_IDS } from '../tool.js';
 
+/** `name`, `name.child`, `name[].child`: where an allow-listed value sits in a tool's input. */
+export const ARGUMENT_PATH = /^[a-z_][a-z0-9_]*(?:\[\])?(?:\.[a-z_][a-z0-9_]*(?:\[\])?)*$/i;
+
 /** Argument guards a tool's calls must pass (enforced by the gateway). */
 export const guardsSchema = z
   .strictObject({
@@ -10,6 +13,17 @@ export const guardsSchema = z
     deny_if_ip_in: z.array(z.string().min(1)).optional(),
     /** Refuse when a subject domain is, or is under, one of these domains. */
     deny_if_domain_in: z.array(z.string().min(1)).optional(),
+    /**
+     * Allow-lists: argument path (`list_id`, `events[].index`) → the values it may take, either
+     * listed here or the name of a list in config `guards.allow_lists`. A given value outside its
+     * list is refused; a left-out argument is not checked (the connector's configured default applies).
+     */
+    allow_if_arg_in: z
+      .record(
+        z.string().regex(ARGUMENT_PATH, { message: 'expected an argument path such as list_id or events[].index' }),
+        z.union([z.array(z.union([z.string().min(1), z.number()])), z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a list name from config guards.allow_lists (lower-case, _), or a list of values' })]),
+      )
+      .optional(),
   })
   .default({});
 

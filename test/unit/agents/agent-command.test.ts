@@ -29,7 +29,7 @@ describe('defenseclaw agent validate', () => {
     const result = await cli(['agent', 'validate', file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('ok: isolate-host v2.0.0-beta.1, 2 steps, tools: cisco.secure_endpoint.status, cisco.secure_endpoint.isolate\n');
-    expect(result.stderr).toBe(`note: ${file}:14:24: steps.1.requires_approval: false is ignored: the secure runtime asks for approval before every execute step\n`);
+    expect(result.stderr).toBe(`note: ${file}:14:24: steps.1.requires_approval: false is ignored unless config agent.runtime is standard: the secure runtime (the default) asks for approval before every execute step\n`);
   });
 
   it('reads a relative path from the working folder and names it as given', async () => {

@@ -6,6 +6,7 @@ import {
   isTruthy,
   parseExpression,
   referencedRoots,
+  severityTypos,
   type EvaluationScope,
 } from '../../../src/agents/expression/index.js';
 
@@ -281,5 +282,24 @@ describe('buildRunScope', () => {
   it('lets `severity >= high` read --param severity=critical', () => {
     expect(run('severity >= high', buildRunScope({ stepOutputs: {}, params: { severity: 'critical' } }))).toBe(true);
     expect(run('severity >= high', buildRunScope({ stepOutputs: {}, params: { severity: 'low' } }))).toBe(false);
+  });
+});
+
+describe('severityTypos', () => {
+  const typos = (text: string) => severityTypos(parseExpression(text)).map(({ node, suggestion }) => [node.text, suggestion, node.column]);
+
+  it('finds bare words a letter or two from a severity word where a severity is compared', () => {
+    expect(typos('severity >= hihg')).toEqual([['hihg', 'high', 13]]);
+    expect(typos('trigger.severity in [high, crtical] and not (alert.severity == meduim)')).toEqual([
+      ['crtical', 'critical', 28],
+      ['meduim', 'medium', 64],
+    ]);
+    expect(typos('lwo < incident.severity')).toEqual([['lwo', 'low', 1]]);
+  });
+
+  it('leaves severity words, parameters named on purpose, quoted strings and other comparisons alone', () => {
+    for (const text of ['severity >= high', 'severity >= min_severity', 'severity >= params.hihg', "severity == 'hihg'", 'priority >= hihg', 'severity >= extreme', 'count > 3']) {
+      expect(typos(text), text).toEqual([]);
+    }
   });
 });

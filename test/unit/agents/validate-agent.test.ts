@@ -69,15 +69,16 @@ describe('validateAgentFile: valid definitions', () => {
     const file = join(VALID, 'isolate-host.yml');
     const { definition, problems, notes } = validateAgentFile(file, registry);
     expect(problems).toEqual([]);
-    expect(definition?.runtime).toBe('secure');
+    // No runtime in the file: config agent.runtime decides when it runs (secure by default).
+    expect(definition?.runtime).toBeUndefined();
     expect(definition?.permissions).toEqual({ read: true, write: false, execute: true });
     expect(notes.map(formatProblem)).toEqual([
-      `${file}:14:24: steps.1.requires_approval: false is ignored: the secure runtime asks for approval before every execute step`,
+      `${file}:14:24: steps.1.requires_approval: false is ignored unless config agent.runtime is standard: the secure runtime (the default) asks for approval before every execute step`,
     ]);
   });
 
   it('accepts a minimal definition whose tool needs no params', () => {
-    expect(validateAgentFile(join(VALID, 'minimal.yaml'), registry).definition).toMatchObject({ name: 'open-incidents', runtime: 'secure' });
+    expect(validateAgentFile(join(VALID, 'minimal.yaml'), registry).definition).toMatchObject({ name: 'open-incidents' });
   });
 
   it.each(AGENT_TYPES)('the %s scaffold validates', (type) => {
