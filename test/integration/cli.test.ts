@@ -108,7 +108,7 @@ describe('config commands', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     writeFileSync(file, `${readFileSync(file, 'utf8')}# my edit\n`);
     const again = await cli(['config', 'init']);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists; use --force/);
     expect(readFileSync(file, 'utf8')).toContain('# my edit');
     const forced = await cli(['config', 'init', '--force']);

@@ -76,7 +76,7 @@ describe('defenseclaw lab serve / lab init', () => {
     expect(readFileSync(join(home.home, 'config.yaml.bak'), 'utf8')).toContain('127.0.0.1:4100');
     // A config someone else wrote is kept unless --force.
     writeFileSync(join(home.home, 'config.yaml'), '# my own settings\n');
-    expect((await runCli(['lab', 'init', '--url', 'http://127.0.0.1:4300'], { home: home.home })).code).toBe(1);
+    expect((await runCli(['lab', 'init', '--url', 'http://127.0.0.1:4300'], { home: home.home })).code).toBe(2);
     expect((await runCli(['lab', 'init', '--url', 'http://127.0.0.1:4300', '--force'], { home: home.home })).code).toBe(0);
     expect(readFileSync(join(home.home, 'config.yaml.bak'), 'utf8')).toBe('# my own settings\n');
   });

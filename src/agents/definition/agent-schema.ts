@@ -2,8 +2,17 @@ import { z } from 'zod';
 
 export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const STEP_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
-/** Semantic-version-like: 1.0.0, 2.1.0-beta.1. */
-export const AGENT_VERSION_PATTERN = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.-]+)?$/;
+/** A version: 1, 1.0, 1.0.0, 2.1.0-beta.1. */
+export const AGENT_VERSION_PATTERN = /^[0-9]+(?:\.[0-9]+){0,2}(?:[-+][0-9A-Za-z.-]+)?$/;
+
+/**
+ * `version:` as people write it: a string, or a bare YAML number (`version: 1.0` reads as the
+ * number 1, kept as "1"; `version: 1.5` as "1.5").
+ */
+export const agentVersionSchema = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? String(value) : value),
+  z.string().regex(AGENT_VERSION_PATTERN, { message: 'expected a version like 1.0.0' }),
+);
 
 /** One step: call `tool` with `params` (templates allowed) when `condition` holds. */
 export const agentStepSchema = z.strictObject({
@@ -30,7 +39,7 @@ export const agentPermissionsSchema = z.strictObject({
 export const agentDefinitionSchema = z.strictObject({
   name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected lower-case letters, digits and -, starting with a letter (e.g. phishing-triage)' }),
   description: z.string().min(1, { message: 'expected a short description' }),
-  version: z.string().regex(AGENT_VERSION_PATTERN, { message: 'expected a version like 1.0.0' }),
+  version: agentVersionSchema,
   /**
    * `secure`: every write/execute call waits for approval. `standard`: each step's `requires_approval`
    * as written (else the catalog's default). Left out: config `agent.runtime` (default `secure`).

@@ -1,6 +1,7 @@
 export {
   AGENT_NAME_PATTERN,
   AGENT_VERSION_PATTERN,
+  agentVersionSchema,
   STEP_NAME_PATTERN,
   agentDefinitionSchema,
   agentPermissionsSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../../core/duration.js';
-import { AGENT_NAME_PATTERN } from '../definition/index.js';
+import { AGENT_NAME_PATTERN, agentVersionSchema } from '../definition/index.js';
 
 /** The seed's workflow format: a trigger and steps of actions. */
 export const workflowStepSchema = z.strictObject({
@@ -40,7 +40,7 @@ export const workflowSchema = z
   .strictObject({
     name: z.string().regex(AGENT_NAME_PATTERN, { message: 'expected a lower-case name such as auto-threat-response' }),
     description: z.string().min(1).optional(),
-    version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.0.0'),
+    version: agentVersionSchema.default('1.0.0'),
     /** Left out: config `agent.runtime` (default `secure`). */
     runtime: z.enum(['secure', 'standard']).optional(),
     /** Optional: when absent, the scopes of the tools its steps use are granted (shown by `workflow list`). */

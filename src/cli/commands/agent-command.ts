@@ -75,7 +75,7 @@ function agentNewCommand(context: CommandContext): Command {
       const file = options.output === undefined ? join(runtime.paths.home, 'agents', `${options.name}.yaml`) : resolve(context.io.cwd, options.output);
       const existed = existsSync(file);
       if (existed && options.force !== true) {
-        throw new DefenseClawError(`${file} already exists; use --force to overwrite it`, { code: 'agent_exists', exitCode: 1 });
+        throw new DefenseClawError(`${file} already exists; use --force to overwrite it`, { code: 'agent_exists', exitCode: 2 });
       }
       const text = agentScaffold(options.name, options.type);
       // The scaffold names catalog tools; if the catalog changed under it, say so instead of writing a broken file.

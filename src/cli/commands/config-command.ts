@@ -31,7 +31,7 @@ export function configCommand(context: CommandContext): Command {
       const file = runtime.paths.configFile;
       const existed = existsSync(file);
       if (existed && options.force !== true) {
-        throw new DefenseClawError(`${file} already exists; use --force to overwrite it`, { code: 'config_exists', exitCode: 1 });
+        throw new DefenseClawError(`${file} already exists; use --force to overwrite it`, { code: 'config_exists', exitCode: 2 });
       }
       let backup: string | undefined;
       if (existed) {

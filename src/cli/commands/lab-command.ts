@@ -86,7 +86,7 @@ export function labCommand(context: CommandContext): Command {
       const previous = existed ? readFileSync(file, 'utf8') : undefined;
       // A config an earlier `lab init` wrote only points at a lab (which may have moved port): re-pointing it needs no --force.
       if (previous !== undefined && options.force !== true && !isLabConfig(previous)) {
-        throw new DefenseClawError(`${file} already exists and was not written by lab init; use --force to overwrite it`, { code: 'config_exists', exitCode: 1 });
+        throw new DefenseClawError(`${file} already exists and was not written by lab init; use --force to overwrite it`, { code: 'config_exists', exitCode: 2 });
       }
       let backup: string | undefined;
       if (previous !== undefined) {

@@ -92,11 +92,11 @@ describe('defenseclaw agent new', () => {
     expect(validation.stdout).toMatch(new RegExp(`^ok: my-${type} v1\\.0\\.0, \\d steps, tools: `));
   });
 
-  it('refuses to overwrite without --force (exit 1), overwrites with it', async () => {
+  it('refuses to overwrite without --force (exit 2, a usage error), overwrites with it', async () => {
     const file = join(home.home, 'custom', 'agent.yaml');
     expect((await cli(['agent', 'new', '--name', 'first', '--type', 'inventory', '--output', 'custom/agent.yaml'])).code).toBe(0);
     const refused = await cli(['agent', 'new', '--name', 'second', '--type', 'response', '--output', file]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(`defenseclaw: ${file} already exists; use --force to overwrite it\n`);
     expect(readFileSync(file, 'utf8')).toContain('name: first');
     const forced = await cli(['agent', 'new', '--name', 'second', '--type', 'response', '--output', file, '--force', '--json']);

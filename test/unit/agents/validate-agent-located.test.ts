@@ -50,7 +50,7 @@ const CASES: Array<[file: string, problems: Array<[line: number, column: number,
   ]],
   ['many-problems.yaml', [
     [1, 7, "Bad", "name: expected lower-case letters, digits and -, starting with a letter (e.g. phishing-triage), got \"Bad Name\""],
-    [3, 10, "1.0", "version: expected a string, got number 1"],
+    [3, 10, "v1.0", "version: expected a version like 1.0.0, got \"v1.0\""],
     [4, 10, "turbo", "runtime: expected one of secure|standard, got \"turbo\""],
     [7, 5, "nope.tool", "tools.1: unknown tool \"nope.tool\""],
     [9, 9, "yes", "permissions.read: expected true or false, got \"yes\""],

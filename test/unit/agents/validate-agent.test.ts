@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +22,7 @@ const BROKEN_FIXTURES: Array<[file: string, expected: string]> = [
   ['yaml-syntax.yaml', '9:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ['unknown-key.yaml', '17:5: steps.1.retries: unknown key (allowed: name, tool, params, condition, requires_approval)'],
   ['wrong-type.yaml', '9:9: permissions.read: expected true or false, got "yes"'],
-  ['bad-version.yaml', '3:10: version: expected a string, got number 1'],
+  ['bad-version.yaml', '3:10: version: expected a version like 1.0.0, got "latest"'],
   ['bad-runtime.yaml', '4:10: runtime: expected one of secure|standard, got "fast"'],
   ['bad-step-name.yaml', '15:11: steps.1.name: expected lower-case letters, digits and _, starting with a letter (e.g. get_incident), got "Recent-Events"'],
   ['missing-steps.yaml', '1:1: steps: required key is missing'],
@@ -75,6 +76,19 @@ describe('validateAgentFile: valid definitions', () => {
     expect(notes.map(formatProblem)).toEqual([
       `${file}:14:24: steps.1.requires_approval: false is ignored unless config agent.runtime is standard: the secure runtime (the default) asks for approval before every execute step`,
     ]);
+  });
+
+  it.each([
+    ['1.0', '1'],
+    ['1.5', '1.5'],
+    ['"2.1"', '2.1'],
+    ['3', '3'],
+    ['1.0.0-rc.1', '1.0.0-rc.1'],
+  ])('accepts version: %s as written by hand (read as "%s")', (written, read) => {
+    const text = readFileSync(join(VALID, 'minimal.yaml'), 'utf8').replace(/^version: .*$/m, `version: ${written}`);
+    const result = validateAgentText(text, 'minimal.yaml', registry);
+    expect(result.problems).toEqual([]);
+    expect(result.definition?.version).toBe(read);
   });
 
   it('accepts a minimal definition whose tool needs no params', () => {
