@@ -17,10 +17,11 @@ describe('audit ledger across processes', () => {
   it('two processes appending 2,000 rows each at once leave one valid chain of 4,000', async () => {
     // A fresh database: both processes also race to create and migrate it. Then both wait at a
     // barrier, so their 2,000 appends each really run at the same time (process start-up alone
-    // differs by more than the appends take).
+    // differs by more than the appends take), and meet again halfway, so that each has rows on
+    // both sides of the other's first half however the OS schedules them.
     const database = join(home.home, 'shared.db');
     const go = join(home.home, 'go');
-    const worker = (actor: string) => finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', actor, go]));
+    const worker = (actor: string) => finished(spawnTypeScript('test/helpers/append-worker.ts', [database, '2000', actor, go, '2']));
     const done = Promise.all([worker('worker:a'), worker('worker:b')]);
     await waitFor('both workers at the barrier', () => (readdirSync(home.home).filter((name) => name.startsWith('go.ready.')).length === 2 ? true : undefined), { timeoutMs: 45_000, intervalMs: 10 });
     writeFileSync(go, '');
@@ -43,7 +44,7 @@ describe('audit ledger across processes', () => {
       expect(new Set([...seqsA, ...seqsB]).size).toBe(4000);
       const actors = sqlite.prepare('SELECT actor FROM audit_ledger ORDER BY seq').pluck().all() as string[];
       const switches = actors.filter((actor, index) => index > 0 && actor !== actors[index - 1]).length;
-      expect(switches).toBeGreaterThan(10);
+      expect(switches).toBeGreaterThanOrEqual(2);
       // Each migration applied exactly once although both processes raced to create the database.
       const journalEntries = (JSON.parse(readFileSync(join(REPO_ROOT, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
       expect(sqlite.prepare('SELECT COUNT(*) FROM __drizzle_migrations').pluck().get()).toBe(journalEntries);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,13 +25,20 @@ describe('the defenseclaw binary', () => {
     expect(await defenseclaw(['--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
   });
 
-  it('exits 2 on usage errors and bad config values, 1 when the job fails', async () => {
+  it('exits 2 on usage errors, bad config values and an existing config, 1 when the job fails', async () => {
     expect((await defenseclaw(['nonsense'])).code).toBe(2);
     expect((await defenseclaw(['config', 'init'])).code).toBe(0);
     const bad = await defenseclaw(['config', 'set', 'cisco.region', 'mars']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(`defenseclaw: ${join(home.home, 'config.yaml')}:10:11: cisco.region: expected one of us|eu|apjc, got "mars"\n`);
-    expect((await defenseclaw(['config', 'init'])).code).toBe(1);
+    // An existing config without --force is a usage error too, and changes nothing.
+    expect((await defenseclaw(['config', 'init'])).code).toBe(2);
+    // The job failing: a ledger that disagrees with a checkpoint does not verify.
+    const checkpoint = join(home.home, 'checkpoint.json');
+    expect((await defenseclaw(['audit', 'checkpoint', '--output', checkpoint])).code).toBe(0);
+    writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace(/"hash":"[0-9a-f]{64}"/, `"hash":"${'0'.repeat(64)}"`));
+    const verify = await defenseclaw(['audit', 'verify', '--from-checkpoint', checkpoint]);
+    expect(verify.code).toBe(1);
   });
 
   it('verify exits 1 on a tampered ledger and --json output parses', async () => {
