@@ -66,6 +66,8 @@ export async function run(): Promise<void> {
       liveTool: () => noop,
       clock: systemClock,
       runtime: 'secure',
+      // As the runtime builds it: config max_concurrent's default ceiling on handlers at once.
+      maxConcurrentCalls: 16,
     });
     const caller = { kind: 'agent' as const, actor: 'agent:bench', requester: 'cli:bench', permissions: profile(['splunk.bench_noop'], { read: true }), runId: 'run-bench' };
     const input = { query: 'index=main sourcetype=WinEventLog:Security EventCode=4625', limit: 25 };

@@ -258,6 +258,7 @@ export class Runtime {
         clock: this.clock,
         logger: this.logger(),
         runtime: config.agent.runtime,
+        maxConcurrentCalls: config.max_concurrent,
         redact: (value) => this.redactor.redact(value),
       });
     }

@@ -286,8 +286,10 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Every tool call is audited whatever this says (DESIGN §3); `false` is reported by `config validate`. */
   audit_all_actions: boolean().default(true),
-  max_concurrent: integer(1, 256).default(5),
+  /** Tool calls running at once in this process, across every caller (the gateway's ceiling). */
+  max_concurrent: integer(1, 256).default(16),
   integrations: integrationsSchema,
   inventory: inventorySchema,
   slack: slackSchema,

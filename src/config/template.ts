@@ -34,8 +34,8 @@ agent:
   max_concurrent: 4          # agent and workflow runs at once
 
 log_level: info              # fatal | error | warn | info | debug | trace | silent
-audit_all_actions: true
-max_concurrent: 5
+audit_all_actions: true      # every tool call is audited (false is not honoured: the ledger is the record)
+max_concurrent: 16           # tool calls running at once in this process, across agents, investigations, CLI and Slack
 
 integrations:
   splunk:

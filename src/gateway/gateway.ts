@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import type { AuditScope, AuditSink } from '../audit/audit-entry.js';
 import type { AnyTool, ToolSubjects } from '../connectors/tool.js';
 import type { Clock } from '../core/clock.js';
@@ -26,6 +27,11 @@ export interface GatewayOptions {
   outputCapBytes?: number;
   /** Per-call timeout when the catalog gives none. */
   defaultTimeoutMs?: number;
+  /**
+   * Tool handlers running at once in this process, across every caller (config `max_concurrent`);
+   * each connector's own queue (tools/<connector>.yaml) applies inside this. Unset: no ceiling.
+   */
+  maxConcurrentCalls?: number;
   /** Removes secrets from the arguments an approver is shown (the ledger redacts its own copy). */
   redact?: <T>(value: T) => T;
 }
@@ -46,9 +52,16 @@ export interface CallOptions {
  */
 export class Gateway {
   readonly #options: GatewayOptions;
+  readonly #running: PQueue | undefined;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
+    this.#running = options.maxConcurrentCalls === undefined ? undefined : new PQueue({ concurrency: options.maxConcurrentCalls });
+  }
+
+  /** Handlers running now and calls waiting for a slot under `maxConcurrentCalls`. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.#running?.pending ?? 0, waiting: this.#running?.size ?? 0 };
   }
 
   async call(name: string, input: unknown, caller: Caller, options: CallOptions = {}): Promise<GatewayResult> {
@@ -166,8 +179,10 @@ export class Gateway {
     let output: unknown;
     try {
       const live = this.#options.liveTool(tool);
+      const handle = () => live.handler(args as never, { signal: combined, clock: this.#options.clock, ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }) });
+      // The timeout covers the wait for a slot too; a call given up while waiting never starts.
       output = await Promise.race([
-        live.handler(args as never, { signal: combined, clock: this.#options.clock, ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }) }),
+        this.#running === undefined ? handle() : this.#running.add(handle, { signal: combined }),
         new Promise((_, reject) => combined.addEventListener('abort', () => reject(combined.reason instanceof Error ? combined.reason : new Error(`timed out after ${timeoutMs} ms`)), { once: true })),
       ]);
     } catch (error) {

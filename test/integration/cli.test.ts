@@ -176,7 +176,11 @@ describe('config commands', () => {
     await cli(['config', 'init']);
     const good = await cli(['config', 'validate', '--json']);
     expect(good.code).toBe(0);
-    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, exists: true });
+    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, exists: true, notes: [] });
+    // The seed's audit_all_actions: false is valid, but said plainly not to turn auditing down.
+    expect((await cli(['config', 'set', 'audit_all_actions', 'false'])).code).toBe(0);
+    const noted = await cli(['config', 'validate', '--json']);
+    expect(JSON.parse(noted.stdout)).toMatchObject({ valid: true, notes: [expect.stringMatching(/^audit_all_actions: false is not honoured: every tool call/)] });
     const file = join(home.home, 'config.yaml');
     writeFileSync(file, 'cisco:\n  region: mars\n  colour: blue\nmax_concurrent: -1\n');
     const bad = await cli(['config', 'validate']);

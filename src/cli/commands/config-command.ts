@@ -129,9 +129,11 @@ export function configCommand(context: CommandContext): Command {
         throw error;
       }
       const unresolved = loaded.unresolved.map((entry) => ({ key: entry.path.join('.'), variables: entry.variables }));
+      const notes = loaded.config.audit_all_actions ? [] : [AUDIT_ALL_ACTIONS_NOTE];
       if (options.json === true) {
-        printJson(context.io, { file: loaded.file, exists: loaded.exists, valid: true, unresolved, integrations: integrationStatuses(loaded) });
+        printJson(context.io, { file: loaded.file, exists: loaded.exists, valid: true, unresolved, notes, integrations: integrationStatuses(loaded) });
       } else {
+        for (const note of notes) printNote(context.io, `note: ${note}`);
         printLine(context.io, `${loaded.file}: ${loaded.exists ? 'valid' : 'does not exist (defaults are valid)'}`);
         if (unresolved.length > 0) {
           printNote(context.io, `${unresolved.length} key(s) reference unset environment variables; they fail only when used:`);
@@ -142,6 +144,9 @@ export function configCommand(context: CommandContext): Command {
 
   return command;
 }
+
+/** `audit_all_actions: false` is accepted (the seed has the key) but never turns auditing down. */
+const AUDIT_ALL_ACTIONS_NOTE = 'audit_all_actions: false is not honoured: every tool call, allowed or not, is written to the audit ledger';
 
 function formatValue(value: unknown): string {
   if (value === MASK) return MASK;

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(loaded.exists).toBe(false);
     expect(loaded.config.agent.runtime).toBe('secure');
     expect(loaded.config.cisco.region).toBe('us');
-    expect(loaded.config.max_concurrent).toBe(5);
+    expect(loaded.config.max_concurrent).toBe(16);
     expect(loaded.config.approvals.allow_self_approval).toBe(false);
   });
 

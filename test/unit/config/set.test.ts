@@ -86,8 +86,8 @@ describe('setConfigValue', () => {
     expect(loaded.config.approvals.approvers).toEqual(['U0123ABCD', 'S0456EFGH']);
     expect(loaded.config.cisco.products).toEqual(['xdr', 'umbrella']);
     const text = readFileSync(file, 'utf8');
-    expect(text).toMatch(/^max_concurrent: 9$/m);
-    expect(text).toMatch(/^audit_all_actions: false$/m);
+    expect(text).toMatch(/^max_concurrent: 9 +# tool calls running at once/m);
+    expect(text).toMatch(/^audit_all_actions: false +# every tool call is audited/m);
   });
 
   it('keeps ${VAR} references as written', () => {

@@ -130,3 +130,49 @@ describe('gateway: runtimes and output size', () => {
     expect((standard as { output: unknown }).output).toEqual(big);
   });
 });
+
+describe('gateway: max_concurrent is a ceiling on handlers running at once', () => {
+  it('runs at most maxConcurrentCalls handlers at once across callers, and every call to the end', async () => {
+    const audit = recordingAudit();
+    let running = 0;
+    let peak = 0;
+    const releases: Array<() => void> = [];
+    const gateway = new Gateway({
+      registry,
+      audit,
+      approvals: brokenApprovals,
+      guards: { internalCidrs: [], assetTags: () => [] },
+      liveTool: (tool): AnyTool => ({
+        ...tool.definition,
+        handler: async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          running -= 1;
+          return { ok: true };
+        },
+      }),
+      clock: fixedClock('2026-03-01T12:00:00Z'),
+      runtime: 'secure',
+      maxConcurrentCalls: 2,
+    });
+    const bob: Caller = { ...analyst, actor: 'slack:U0BOB', requester: 'slack:U0BOB' };
+    const calls = [analyst, bob, analyst, bob, analyst].map((caller, index) => gateway.call('secure_endpoint.get_computer', { hostname: `host-${index}` }, caller));
+    // Let every call reach the gateway's queue, then release the running handlers one by one.
+    const settle = async () => {
+      for (let turn = 0; turn < 20; turn += 1) await Promise.resolve();
+    };
+    await settle();
+    expect(gateway.load).toEqual({ running: 2, waiting: 3 });
+    while (releases.length > 0) {
+      releases.shift()!();
+      await settle();
+      expect(running).toBeLessThanOrEqual(2);
+    }
+    const results = await Promise.all(calls);
+    expect(results.map((result) => result.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(peak).toBe(2);
+    expect(gateway.load).toEqual({ running: 0, waiting: 0 });
+    expect(audit.entries.filter((entry) => entry.outcome === 'succeeded')).toHaveLength(5);
+  });
+});
