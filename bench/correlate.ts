@@ -16,6 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CorrelationEngine, DetectionIndex, compileRuleSet, type CompiledRuleSet, type EventFields, type FlatEvent } from '../src/correlate/engine/index.js';
 import { parseRuleCollection } from '../src/correlate/rules/index.js';
+import { seededRandom } from '../src/lab/scenario/random.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -29,19 +30,7 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-/** Deterministic PRNG (mulberry32), so every run sees the same events. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(20260301);
+const random = seededRandom(20260301);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const range = (count: number, make: (index: number) => string) => Array.from({ length: count }, (_, index) => make(index));
 

@@ -1,8 +1,7 @@
 import { extname } from 'node:path';
-import type { z } from 'zod';
 import { ExpressionSyntaxError, parseExpression, referencedPaths, type PathNode } from '../agents/expression/index.js';
-import type { ToolLookup } from '../agents/definition/index.js';
-import { hasTemplate, scanTemplates } from '../agents/template/index.js';
+import { checkToolParams, type ToolLookup } from '../agents/definition/index.js';
+import { scanTemplates } from '../agents/template/index.js';
 import { parseDefinitionText, readDefinitionFile, YAML_FILE_EXTENSIONS, type DefinitionValidation } from '../core/definition-file.js';
 import { InputError } from '../core/errors/index.js';
 import { closest } from '../core/suggest.js';
@@ -127,7 +126,7 @@ function checkToolCall(source: PolicySource, path: KeyPath, call: Record<string,
   if (options.kind === 'remediation' && tool.scope === 'read') source.report([...path, 'tool'], `a remediation must change something (a write or execute tool); ${tool.id} only reads`);
   const params = call.params === undefined ? {} : isMapping(call.params) ? call.params : undefined;
   if (params === undefined) return;
-  checkParams(source, [...path, 'params'], call.params !== undefined, tool, params);
+  checkToolParams(source, [...path, 'params'], call.params !== undefined, tool, params);
   const { references, problems } = scanTemplates(params);
   for (const { location, error } of problems) {
     const at = [...path, 'params', ...location];
@@ -139,39 +138,6 @@ function checkToolCall(source: PolicySource, path: KeyPath, call: Record<string,
     const at = [...path, 'params', ...reference.location];
     source.report(at, problem, { position: source.positionInString(at, reference.position.offset) });
   }
-}
-
-/** Required keys given, no unknown key, and values without templates already valid for the tool. */
-function checkParams(source: PolicySource, path: KeyPath, written: boolean, tool: RegisteredTool, params: Record<string, unknown>): void {
-  const shape = tool.definition.input.shape as Record<string, z.ZodType>;
-  for (const [key, schema] of Object.entries(shape)) {
-    if (Object.hasOwn(params, key) || schema.safeParse(undefined).success) continue;
-    if (written) source.report(path, `missing required param "${key}" for ${tool.id}`, { keyOnly: true });
-    else source.report(path.slice(0, -1), `missing required param "${key}" for ${tool.id}`);
-  }
-  const accepted = Object.keys(shape);
-  for (const [key, value] of Object.entries(params)) {
-    const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    if (schema === undefined) {
-      const suggestion = closest(key, accepted);
-      source.report([...path, key], `unknown param for ${tool.id} (${suggestion === undefined ? `accepted: ${accepted.join(', ')}` : `did you mean "${suggestion}"?`})`, { keyOnly: true });
-      continue;
-    }
-    if (containsTemplate(value)) continue;
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `;
-      source.report([...path, key], `invalid value for ${tool.id}: ${where}${issue?.message ?? 'invalid'}`);
-    }
-  }
-}
-
-function containsTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return hasTemplate(value);
-  if (Array.isArray(value)) return value.some(containsTemplate);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsTemplate);
-  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

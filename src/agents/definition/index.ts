@@ -22,4 +22,5 @@ export {
   type ValidateAgentFileOptions,
 } from './validate-agent.js';
 export { referenceProblem } from './check-references.js';
+export { checkToolParams } from './check-params.js';
 export type { ToolLookup } from './tool-lookup.js';
