@@ -7,6 +7,8 @@ import { interpolateTree, type UnresolvedValue } from './interpolate.js';
 import { configSchema, type Config } from './schema.js';
 import { enumValues, isSecretPath, objectKeys, schemaAt } from './schema-walk.js';
 import { closest } from '../core/suggest.js';
+import { valueAt } from '../core/value-at.js';
+import { describeValue } from '../core/schema-issues.js';
 import { locate } from '../core/yaml-locations.js';
 
 /** A parsed, validated config file. */
@@ -117,7 +119,7 @@ function problemsFromIssue(
   const position = locate(document, lineCounter, yamlPath);
   const secretValue = isSecretPath(configSchema, path);
   const received = valueAt(raw, path);
-  const shown = secretValue ? '(secret value hidden)' : describe(received);
+  const shown = secretValue ? '(secret value hidden)' : describeValue(received);
   let message: string;
   switch (issue.code) {
     case 'invalid_value': {
@@ -137,24 +139,6 @@ function problemsFromIssue(
       message = `${issue.message}${received === undefined ? '' : `, got ${shown}`}`;
   }
   return [{ file, ...position, path: path.join('.') || '(root)', message }];
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${String(value)}`;
-}
-
-function valueAt(tree: unknown, path: readonly string[]): unknown {
-  let current = tree;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {

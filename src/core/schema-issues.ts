@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { closest } from './suggest.js';
+import { valueAt } from './value-at.js';
 
 /** Where schema problems go: a document that knows the line and column of every key. */
 export interface SchemaProblemSink {
@@ -77,11 +78,3 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function valueAt(tree: unknown, path: ReadonlyArray<string | number>): unknown {
-  let current = tree;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}

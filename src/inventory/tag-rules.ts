@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { evaluate, isTruthy, parseExpression, referencedPaths, ExpressionSyntaxError, type EvaluationScope, type Expression } from '../agents/expression/index.js';
 import { InputError, type InputProblem } from '../core/errors/index.js';
 import { closest } from '../core/suggest.js';
+import { valueAt } from '../core/value-at.js';
 import { parseYamlDocument } from '../core/yaml-document.js';
 import { locate } from '../core/yaml-locations.js';
 import type { InventoryAsset } from './inventory-asset.js';
@@ -148,11 +149,3 @@ function positionInScalar(document: ReturnType<typeof parseYamlDocument>['docume
   return { line, column: col };
 }
 
-function valueAt(tree: unknown, path: ReadonlyArray<string | number>): unknown {
-  let current = tree;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}
