@@ -3,6 +3,7 @@ import type { ComplianceControl, ComplianceReport, ControlAsset, ControlStatus }
 import type { CheckEvidence, CheckStatus, RemediationOutcome } from '../policy/policy-run.js';
 import { formatCount, formatUtc, outcomeLabel } from './html-report.js';
 import { SafeHtml, html, type HtmlValue } from './safe-html.js';
+import { BASE_STYLE } from './report-style.js';
 
 /** The formats a compliance report can be written in. */
 export type ComplianceReportFormat = 'html' | 'json';
@@ -190,24 +191,14 @@ ${table(headers, passing.map(assetRow))}
 `;
 }
 
-const STYLE = `
-:root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; padding: 24px; max-width: 1400px; }
-h1 { font-size: 22px; margin: 0 0 12px; } h2 { font-size: 18px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
-h3 { font-size: 16px; margin: 24px 0 6px; } h4 { font-size: 13px; margin: 12px 0 4px; color: #57606a; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; } tbody tr:nth-child(even) { background: #fbfcfd; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; } dt { font-weight: 600; color: #57606a; } dd { margin: 0; overflow-wrap: anywhere; }
+const STYLE = `${BASE_STYLE}h3 { font-size: 16px; margin: 24px 0 6px; } h4 { font-size: 13px; margin: 12px 0 4px; color: #57606a; }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
-.muted, .none { color: #6e7781; } .small { font-size: 12px; } .k { color: #57606a; font-size: 12px; } .err { color: #cf222e; }
-.badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; background: #6e7781; white-space: nowrap; }
-.sev-critical { background: #82071e; } .sev-high { background: #cf222e; } .sev-medium { background: #bf8700; } .sev-low { background: #0969da; } .sev-info { background: #6e7781; }
+.small { font-size: 12px; } .err { color: #cf222e; }
 .state-ok { background: #1a7f37; } .state-bad { background: #cf222e; } .state-warn { background: #9a6700; } .state-info { background: #8c959f; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; } figure.chart { margin: 8px 0; } figcaption { font-size: 13px; color: #57606a; }
 .legend { list-style: none; padding: 0; margin: 4px 0; } .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 8px; border-radius: 2px; vertical-align: baseline; }
 ul.evidence { margin: 2px 0 4px; padding-left: 18px; font-size: 12px; } .check { margin-bottom: 4px; } .remediation { font-size: 12px; color: #57606a; }
 details { margin: 8px 0; } summary { cursor: pointer; color: #0969da; }
-footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
 @media print { body { max-width: none; padding: 0; } section.control, tr { break-inside: avoid; } details { display: block; } }
 `;
 

@@ -4,6 +4,7 @@ import type { InvestigationResult, InvestigationUsage, ProposedAction } from '..
 import type { Finding, TimelineEntry } from '../investigate/timeline/index.js';
 import type { ReportOptions } from './report-format.js';
 import { SafeHtml, html, join, type HtmlValue } from './safe-html.js';
+import { BASE_STYLE } from './report-style.js';
 
 type Severity = TimelineEntry['severity'];
 type Verdict = ObservableVerdict['verdict'];
@@ -398,24 +399,14 @@ function usageSection(usage: InvestigationUsage | undefined): SafeHtml {
   );
 }
 
-const STYLE = `
-:root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; padding: 24px; max-width: 1400px; }
-h1 { font-size: 22px; margin: 0 0 12px; } h2 { font-size: 18px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
-h3 { font-size: 15px; margin: 16px 0 6px; } h4 { font-size: 13px; margin: 10px 0 4px; color: #57606a; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; } tbody tr:nth-child(even) { background: #fbfcfd; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; } dt { font-weight: 600; color: #57606a; } dd { margin: 0; overflow-wrap: anywhere; }
+const STYLE = `${BASE_STYLE}h3 { font-size: 15px; margin: 16px 0 6px; } h4 { font-size: 13px; margin: 10px 0 4px; color: #57606a; }
 code, pre { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; } pre { background: #f6f8fa; border: 1px solid #d0d7de; padding: 8px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
-.pre { white-space: pre-wrap; overflow-wrap: anywhere; } .nowrap { white-space: nowrap; } .muted, .none { color: #6e7781; } .k { color: #57606a; font-size: 12px; } .ids { color: #6e7781; font-size: 12px; overflow-wrap: anywhere; }
-.badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; background: #6e7781; white-space: nowrap; }
-.sev-critical { background: #82071e; } .sev-high { background: #cf222e; } .sev-medium { background: #bf8700; } .sev-low { background: #0969da; } .sev-info, .sev-unknown { background: #6e7781; }
+.pre { white-space: pre-wrap; overflow-wrap: anywhere; } .nowrap { white-space: nowrap; } .ids { color: #6e7781; font-size: 12px; overflow-wrap: anywhere; }
 .verdict-malicious { background: #cf222e; } .verdict-suspicious { background: #bc4c00; } .verdict-clean { background: #1a7f37; } .verdict-unknown { background: #6e7781; }
 .state-ok { background: #1a7f37; } .state-warn, .state-pending { background: #9a6700; } .state-bad { background: #cf222e; } .state-info, .state-other { background: #6e7781; }
 .banner, .notice { border: 2px solid; border-radius: 6px; padding: 8px 12px; margin: 12px 0; } .banner ul { margin: 4px 0 0; }
 .banner-partial { border-color: #bf8700; background: #fff8c5; } .banner-failed { border-color: #cf222e; background: #ffebe9; } .notice { border-color: #0969da; background: #ddf4ff; }
 article { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 12px 8px; margin: 12px 0; }
-footer { margin-top: 32px; color: #6e7781; font-size: 12px; }
 @media print { body { max-width: none; padding: 0; } article, tr { break-inside: avoid; } }
 `;
 
