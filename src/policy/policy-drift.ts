@@ -1,15 +1,7 @@
 import type { CheckStatus, DriftEntry, PolicyAssetResult, PolicyDrift } from './policy-run.js';
-import type { PolicySeverity } from './policy-schema.js';
 
 /** A result of an earlier run, as stored. */
-export interface EarlierResult {
-  policy: string;
-  checkId: string;
-  assetKey: string;
-  hostname: string;
-  status: CheckStatus;
-  severity: PolicySeverity;
-}
+export type EarlierResult = Pick<PolicyAssetResult, 'policy' | 'checkId' | 'assetKey' | 'hostname' | 'status' | 'severity'>;
 
 export interface DriftInput {
   current: readonly PolicyAssetResult[];
